@@ -1,0 +1,14 @@
+"""Accuracy and loss per epoch, one curve pair per group of runs (plot_* rules).
+
+Named inputs other than `code` are the groups: {label: [history CSVs of its seeds]}.
+"""
+
+from nnlab.logs import tee_to
+from nnlab.plots import learning_curves
+
+sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
+
+with tee_to(sm.log[0]):
+    groups = {k: list(v) for k, v in sm.input.items() if k != "code"}
+    learning_curves(groups, "accuracy", sm.output.accuracy)
+    learning_curves(groups, "loss", sm.output.loss)

@@ -1,0 +1,54 @@
+"""Compile LaTeX with latexmk: no shell escape, stop on the first error, show the relevant lines."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from nnlab.io import atomic_path
+
+
+class LatexError(RuntimeError):
+    pass
+
+
+def error_lines(log_text: str, context: int = 3, limit: int = 40) -> list[str]:
+    """The `! ...` error lines of a TeX log with a few lines after each (not the whole log)."""
+    lines = log_text.splitlines()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line):
+            out.extend(lines[i : i + 1 + context])
+            out.append("...")
+    return out[:limit]
+
+
+def compile_pdf(tex: str | Path, pdf: str | Path, log: str | Path | None = None) -> None:
+    """Build `tex` into `pdf`. The TeX log is copied to `log`; on error LatexError shows its core."""
+    tex = Path(tex).resolve()
+    if shutil.which("latexmk") is None:
+        raise LatexError(
+            "latexmk is not installed. Run `make setup` (as root it installs TeX Live), or: "
+            "apt-get install texlive-latex-extra texlive-pictures texlive-science latexmk"
+        )
+    outdir = tex.parent / "build"
+    outdir.mkdir(exist_ok=True)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")  # reproducible PDF
+    cmd = [
+        "latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+        "-no-shell-escape", f"-outdir={outdir}", tex.name,
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=tex.parent, env=env, capture_output=True, text=True)
+    tex_log = outdir / f"{tex.stem}.log"
+    log_text = tex_log.read_text(errors="replace") if tex_log.exists() else proc.stdout + proc.stderr
+    if log is not None:
+        with atomic_path(log) as tmp:
+            tmp.write_text(log_text)
+    if proc.returncode != 0:
+        core = "\n".join(error_lines(log_text)) or (proc.stdout + proc.stderr)[-3000:]
+        raise LatexError(f"LaTeX failed on {tex} (full log: {log or tex_log}):\n{core}")
+    with atomic_path(pdf) as tmp:
+        shutil.copyfile(outdir / f"{tex.stem}.pdf", tmp)

@@ -1,0 +1,88 @@
+"""Jinja2 for LaTeX: delimiters that do not clash with TeX, and escaping of every value.
+
+Every value printed by a template is escaped unless it is a `Latex` string, which only our own
+filters produce. So a config string such as `\\input{/etc/passwd}` prints literally.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import jinja2
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+class Latex(str):
+    """A string that is already LaTeX and must not be escaped again."""
+
+
+def escape(text) -> Latex:
+    """Escape a value so LaTeX prints it literally.
+
+    Characters beyond Latin-1 (which pdflatex's default fonts lack) print as their code point,
+    e.g. U+65E5, rather than stopping the build.
+    """
+    if isinstance(text, Latex):
+        return text
+    out = []
+    for ch in str(text):
+        if ch in _SPECIAL:
+            out.append(_SPECIAL[ch])
+        elif ord(ch) > 0xFF:
+            out.append(rf"\texttt{{U+{ord(ch):04X}}}")
+        else:
+            out.append(ch)
+    return Latex("".join(out))
+
+
+def num(value, digits: int = 4) -> Latex:
+    """A number with fixed digits; NaN (a missing value) prints as an en dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Latex("--")
+    if isinstance(value, int):
+        return Latex(f"{value:,}".replace(",", "\\,"))
+    return Latex(f"{value:.{digits}f}")
+
+
+def pm(mean, std, digits: int = 4) -> Latex:
+    """mean ± std in math mode (std omitted when it is zero, i.e. a single seed)."""
+    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
+        return Latex("--")
+    if not std:
+        return num(mean, digits)
+    return Latex(f"${mean:.{digits}f} \\pm {std:.{digits}f}$")
+
+
+def make_env(template_dir: str | Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        block_start_string="((*",
+        block_end_string="*))",
+        variable_start_string="(((",
+        variable_end_string=")))",
+        comment_start_string="((=",
+        comment_end_string="=))",
+        line_comment_prefix="%#",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,  # a missing value is an error, never an empty cell
+        finalize=escape,
+    )
+    env.filters.update(num=num, pm=pm, e=escape, latex=Latex)
+    return env

@@ -1,0 +1,55 @@
+REPORT_TEMPLATES = sorted(str(p) for p in Path("report").rglob("*.tex.j2"))
+
+
+rule render_report:
+    """Fill the LaTeX templates with this run's tables, figures, config and the original's numbers."""
+    input:
+        templates=REPORT_TEMPLATES,
+        original="report/original.yaml",
+        task24_table="results/task24/table.csv",
+        task24_accuracy="results/task24/figures/accuracy.pdf",
+        task24_loss="results/task24/figures/loss.pdf",
+        code=REPORT_CODE,
+    output:
+        tex="results/report/main.tex",
+    params:
+        config=config,
+        template_dir="report",
+    log:
+        log_path("render_report"),
+    benchmark:
+        bench_path("render_report")
+    message:
+        "Rendering the LaTeX report"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/render_report.py"
+
+
+rule compile_report:
+    """Compile the report with latexmk (no shell escape, stop on first error)."""
+    input:
+        tex="results/report/main.tex",
+        figures=["results/task24/figures/accuracy.pdf", "results/task24/figures/loss.pdf"],
+        code=code("report/compile.py"),
+    output:
+        pdf=report("results/report.pdf", caption="../report/pdf.rst", category="Report"),
+    log:
+        log_path("compile_report"),
+    benchmark:
+        bench_path("compile_report")
+    message:
+        "Compiling the PDF report with latexmk"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/compile_report.py"
