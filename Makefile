@@ -1,0 +1,44 @@
+# nnlab: one command to set up and build the report, one to set up and test.
+#   make report   full rebuild (snakemake --cores 4)      make smoke   synthetic data, minutes
+#   make test     the whole test suite (what CI runs)     make setup   just the environment
+SHELL := /bin/bash
+PY := .venv/bin/python
+VENV_STAMP := .venv/.installed
+TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra \
+	texlive-pictures texlive-science latexmk poppler-utils
+SNAKEMAKE := .venv/bin/snakemake
+CORES ?= 4
+
+.PHONY: setup tex report smoke test clean
+
+setup: $(VENV_STAMP) tex
+
+# Reinstall only when the pins change: a second `make setup` takes a second.
+$(VENV_STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+tex:
+	@if command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing TeX Live and latexmk (Debian packages)..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(TEX_PACKAGES) >/dev/null \
+		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(TEX_PACKAGES) >/dev/null; }; \
+	else \
+		echo "TeX Live/latexmk missing. Install them with:"; \
+		echo "  sudo apt-get install --no-install-recommends $(TEX_PACKAGES)"; exit 1; \
+	fi
+
+report: setup
+	$(SNAKEMAKE) --cores $(CORES)
+
+smoke: setup
+	$(SNAKEMAKE) --cores 2 --configfile scales/smoke.yaml
+
+test: setup
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf results .snakemake

@@ -1,0 +1,42 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Real data: NNLAB_DATA, else the shared folder beside the checkout (CI and dev machines here).
+REAL_DATA = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
+IGNORE = shutil.ignore_patterns(".venv", ".git", "results", ".snakemake", "__pycache__", "*.egg-info", ".pytest_cache", "data")
+
+
+def copy_workflow(dest: Path) -> Path:
+    """A copy of the workflow (no results, no venv), so a test's run cannot touch the checkout's."""
+    shutil.copytree(ROOT, dest, ignore=IGNORE)
+    return dest
+
+
+def snakemake(workdir: Path, *args, check=True, env=None, timeout=900):
+    """Run the real snakemake CLI of this environment in `workdir`."""
+    exe = Path(sys.executable).with_name("snakemake")
+    proc = subprocess.run(
+        [str(exe), *args], cwd=workdir, capture_output=True, text=True, timeout=timeout,
+        env=dict(os.environ, **(env or {})),
+    )  # fmt: skip
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def smoke_build(tmp_path_factory):
+    """One full smoke build shared by the end-to-end tests."""
+    wd = copy_workflow(tmp_path_factory.mktemp("smoke") / "wf")
+    snakemake(wd, "--cores", "2", "--configfile", "scales/smoke.yaml")
+    return wd
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
