@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra \
-	texlive-pictures texlive-science latexmk poppler-utils
+	texlive-pictures texlive-science lmodern latexmk poppler-utils
 SNAKEMAKE := .venv/bin/snakemake
 CORES ?= 4
 
@@ -21,7 +21,7 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 	touch $@
 
 tex:
-	@if command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	@if command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v pdftoppm >/dev/null && kpsewhich lmodern.sty >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		echo "Installing TeX Live and latexmk (Debian packages)..."; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(TEX_PACKAGES) >/dev/null \

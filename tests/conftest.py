@@ -9,7 +9,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Real data: NNLAB_DATA, else the shared folder beside the checkout (CI and dev machines here).
 REAL_DATA = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
-IGNORE = shutil.ignore_patterns(".venv", ".git", "results", ".snakemake", "__pycache__", "*.egg-info", ".pytest_cache", "data")
+TOP_LEVEL_SKIP = {".venv", ".git", "results", ".snakemake", "data", ".pytest_cache", ".ruff_cache"}
+
+
+def IGNORE(folder, names):
+    """Skip generated top-level folders and caches (not src/nnlab/data, which is code)."""
+    top = Path(folder) == ROOT
+    return [n for n in names if (top and n in TOP_LEVEL_SKIP) or n == "__pycache__" or n.endswith(".egg-info")]
 
 
 def copy_workflow(dest: Path) -> Path:

@@ -1,0 +1,56 @@
+"""Training engine: determinism, learning, divergence, and the losses it is given."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from nnlab.data.synthetic import make_synthetic
+from nnlab.engine import train_classifier
+from nnlab.losses import mse
+from nnlab.results import read_rows, write_run
+
+DATA = make_synthetic("mnist", 600, 200, seed=0)
+RUN = dict(model_spec={"kind": "mlp", "hidden": [32]}, epochs=2, batch_size=64, device="cpu", threads=1, log=lambda s: None)
+
+
+def test_same_seed_gives_byte_identical_csvs(tmp_path):
+    paths = []
+    for i in range(2):
+        r = train_classifier(DATA, seed=5, **RUN)
+        p = [tmp_path / f"{name}{i}.csv" for name in ("history", "final", "timing")]
+        write_run(r, {"task": 24, "seed": 5}, *p)
+        paths.append(p)
+    assert paths[0][0].read_bytes() == paths[1][0].read_bytes()
+    assert paths[0][1].read_bytes() == paths[1][1].read_bytes()
+    other = train_classifier(DATA, seed=6, **RUN)
+    assert other.history != read_rows(paths[0][0])
+
+
+def test_learns_and_records_every_epoch():
+    r = train_classifier(DATA, seed=1, **(RUN | {"epochs": 3}))
+    assert [h["epoch"] for h in r.history] == [1, 2, 3] and len(r.seconds) == 3
+    assert r.status == "ok" and r.parameters == 784 * 32 + 32 + 32 * 10 + 10
+    assert r.history[-1]["test_accuracy"] > 0.8  # chance is 0.1
+    assert r.history[-1]["train_loss"] < r.history[0]["train_loss"]
+
+
+def test_nan_loss_is_recorded_as_diverged(tmp_path):
+    # SGD with an absurd learning rate overflows the weights within the first epoch.
+    r = train_classifier(DATA, seed=1, optimizer="sgd", lr=1e30, **RUN)
+    assert r.status == "diverged" and r.history == []
+    write_run(r, {"task": 29}, tmp_path / "h.csv", tmp_path / "f.csv", tmp_path / "t.csv")
+    final = read_rows(tmp_path / "f.csv")[0]
+    assert final["status"] == "diverged" and final["epochs_run"] == 0
+    assert math.isnan(final["final_test_accuracy"])
+
+
+def test_mse_is_keras_mse_on_softmax():
+    logits = torch.tensor([[2.0, 0.0, -1.0], [0.5, 0.5, 0.5]])
+    y = torch.tensor([0, 2])
+    p = logits.softmax(1)
+    t = torch.tensor([[1.0, 0, 0], [0, 0, 1.0]])
+    hand = sum(((p[i] - t[i]) ** 2).sum() / 3 for i in range(2)) / 2
+    assert mse(logits, y).item() == pytest.approx(hand.item(), rel=1e-6)
+    assert F.cross_entropy(logits, y).item() == pytest.approx(-(p[0, 0].log() + p[1, 2].log()).item() / 2, rel=1e-6)

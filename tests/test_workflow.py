@@ -1,0 +1,54 @@
+"""End to end: the smoke workflow builds the PDF offline, and its numbers come from the CSVs."""
+
+import csv
+import time
+
+import pytest
+from conftest import copy_workflow, pdf_text, snakemake
+
+pytestmark = pytest.mark.slow
+
+
+def test_smoke_builds_the_report(smoke_build):
+    pdf = smoke_build / "results/report.pdf"
+    assert pdf.stat().st_size > 10_000
+    text = pdf_text(pdf)
+    assert "Task 24: Mean squared error vs cross-entropy on MNIST" in text
+    assert "Built at scale smoke" in text
+    # the table prints this run's means (from table.csv) beside the original's numbers
+    with open(smoke_build / "results/task24/table.csv") as f:
+        rows = {r["loss"]: r for r in csv.DictReader(f)}
+    assert f"{float(rows['mse']['test_accuracy_mean']):.4f}" in text
+    assert "0.9246" in text and "0.9305" in text
+    # tasks without rules yet say so instead of showing made-up content
+    assert text.count("Not run.") >= 1
+    for log in ("train_task24/mse_seed1.log", "prepare_dataset/mnist.log"):
+        assert (smoke_build / "results/logs" / log).stat().st_size > 0
+    assert "epoch 3/3" in (smoke_build / "results/logs/train_task24/mse_seed1.log").read_text()
+
+
+def test_second_run_has_nothing_to_do(smoke_build):
+    start = time.perf_counter()
+    proc = snakemake(smoke_build, "-n", "--cores", "2", "--configfile", "scales/smoke.yaml")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+    assert time.perf_counter() - start < 30  # generous: this is a check of work, not a benchmark
+
+
+def test_files_source_without_files_stops_before_any_job(tmp_path):
+    wd = copy_workflow(tmp_path / "wf")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (wd / "offline.yaml").write_text("datasets: {mnist: {source: files}}\n")
+    proc = snakemake(wd, "-n", "--cores", "1", "--configfile", "offline.yaml", check=False, env={"NNLAB_DATA": str(empty)})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert f"No mnist files in {empty}" in out and "train-images-idx3-ubyte" in out and "NNLAB_DATA" in out
+
+
+def test_invalid_config_stops_before_any_job(tmp_path):
+    wd = copy_workflow(tmp_path / "wf")
+    (wd / "bad.yaml").write_text("task24: {epochs: 0}\n")
+    proc = snakemake(wd, "-n", "--cores", "1", "--configfile", "bad.yaml", check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "task24.epochs: 0 is less than the minimum of 1" in out
+    assert not (wd / "results").exists()
