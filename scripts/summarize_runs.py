@@ -6,6 +6,6 @@ from nnlab.results import summarize, write_rows
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    rows = summarize(list(sm.input.final), list(sm.input.timing), list(sm.params.by))
+    rows = summarize(list(sm.input.final), list(sm.input.timing), list(sm.input.history), list(sm.params.by))
     write_rows(sm.output.table, rows)
     print(f"{len(rows)} rows -> {sm.output.table}")

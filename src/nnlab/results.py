@@ -70,11 +70,16 @@ def mean_std(values: list[float]) -> tuple[float, float]:
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def summarize(final_csvs: list, timing_csvs: list, by: list[str]) -> list[dict]:
-    """One row per group of runs (e.g. per loss): test accuracy and loss mean ± std, seconds."""
+def summarize(final_csvs: list, timing_csvs: list, history_csvs: list, by: list[str]) -> list[dict]:
+    """One row per group of runs (e.g. per loss): test accuracy and loss mean ± std, seconds.
+
+    Also the test accuracy after the first epoch, which tells how fast each setting learns.
+    """
     groups: dict[tuple, list[tuple[dict, float]]] = {}
-    for f, t in zip(final_csvs, timing_csvs):
+    for f, t, h in zip(final_csvs, timing_csvs, history_csvs, strict=True):
         row = read_rows(f)[0]
+        history = read_rows(h)
+        row["first_test_accuracy"] = history[0]["test_accuracy"] if history else float("nan")
         seconds = sum(r["seconds"] for r in read_rows(t))
         groups.setdefault(tuple(row[k] for k in by), []).append((row, seconds))
     out = []
@@ -82,6 +87,7 @@ def summarize(final_csvs: list, timing_csvs: list, by: list[str]) -> list[dict]:
         ok = [r for r, _ in runs if r["status"] == "ok"]
         acc_mean, acc_std = mean_std([r["final_test_accuracy"] for r in ok])
         loss_mean, loss_std = mean_std([r["final_test_loss"] for r in ok])
+        first_mean, first_std = mean_std([r["first_test_accuracy"] for r in ok])
         sec_mean, sec_std = mean_std([s for _, s in runs])
         out.append(
             dict(zip(by, key))
@@ -93,6 +99,8 @@ def summarize(final_csvs: list, timing_csvs: list, by: list[str]) -> list[dict]:
                 "test_accuracy_std": acc_std,
                 "test_loss_mean": loss_mean,
                 "test_loss_std": loss_std,
+                "first_test_accuracy_mean": first_mean,
+                "first_test_accuracy_std": first_std,
                 "train_seconds_mean": sec_mean,
                 "train_seconds_std": sec_std,
             }

@@ -50,6 +50,7 @@ rule summarize_task24:
     input:
         final=t24_runs("final"),
         timing=t24_runs("timing"),
+        history=t24_runs("history"),
         code=code("results.py"),
     output:
         table="results/task24/table.csv",

@@ -47,6 +47,7 @@ def task24(table_csv, cfg: dict, original: dict, figures: dict) -> dict:
         facts["original_winner"] = "cross_entropy" if o["cross_entropy"] >= o["mse"] else "mse"
         facts["original_diff"] = abs(o["cross_entropy"] - o["mse"])
         facts["agrees"] = facts["winner"]["loss"] == facts["original_winner"]
+        facts["early"] = compare(by_loss["cross_entropy"], by_loss["mse"], "first_test_accuracy")
     return {
         "setup": cfg,
         "model": describe_model(cfg["model"], 784, 10),
