@@ -5,27 +5,19 @@ import os
 import yaml
 
 from nnlab.logs import tee_to
-from nnlab.report import context as ctx
+from nnlab.report import common
 from nnlab.report.build import render
+from nnlab.report.sections import build_sections
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
     cfg = sm.params.config
-    original = yaml.safe_load(open(sm.input.original))
+    with open(sm.input.original) as f:
+        original = yaml.safe_load(f)
     out_dir = os.path.dirname(sm.output.tex)
-
-    def rel(path):  # figures are included relative to the .tex file
-        return os.path.relpath(path, out_dir)
-
-    sections = {
-        24: ctx.task24(
-            sm.input.task24_table,
-            cfg["task24"],
-            original["task24"],
-            {"accuracy": rel(sm.input.task24_accuracy), "loss": rel(sm.input.task24_loss)},
-        ),
-    }
+    inputs = {k: v for k, v in sm.input.items() if k.startswith("task")}
+    sections = build_sections(inputs, cfg, original, lambda p: os.path.relpath(p, out_dir))
     render(
         sm.params.template_dir,
         sm.output.tex,
@@ -33,11 +25,11 @@ with tee_to(sm.log[0]):
             "title": cfg["report"]["title"],
             "author": cfg["report"]["author"],
             "scale": cfg["scale"],
-            "tasks": ctx.TASKS,
+            "tasks": common.TASKS,
             "sections": sections,
-            "config_flat": ctx.flatten(cfg),
-            "software": ctx.software(),
-            "machine": ctx.machine(),
+            "config_flat": common.flatten(cfg),
+            "software": common.software(),
+            "machine": common.machine(),
         },
     )
-    print(f"rendered {sm.output.tex}")
+    print(f"rendered {sm.output.tex} with sections {sorted(sections)}")

@@ -6,9 +6,7 @@ rule render_report:
     input:
         templates=REPORT_TEMPLATES,
         original="report/original.yaml",
-        task24_table="results/task24/table.csv",
-        task24_accuracy="results/task24/figures/accuracy.pdf",
-        task24_loss="results/task24/figures/loss.pdf",
+        **REPORT_INPUTS,
         code=REPORT_CODE,
     output:
         tex="results/report/main.tex",
@@ -35,7 +33,7 @@ rule compile_report:
     """Compile the report with latexmk (no shell escape, stop on first error)."""
     input:
         tex="results/report/main.tex",
-        figures=["results/task24/figures/accuracy.pdf", "results/task24/figures/loss.pdf"],
+        figures=[p for p in REPORT_INPUTS.values() if p.endswith((".pdf", ".png"))],
         code=code("report/compile.py"),
     output:
         pdf=report("results/report.pdf", caption="../report/pdf.rst", category="Report"),

@@ -94,3 +94,10 @@ rule plot_task24:
         ENV_REPORT
     script:
         "../../scripts/plot_learning_curves.py"
+
+
+REPORT_INPUTS.update(
+    task24_table="results/task24/table.csv",
+    task24_accuracy="results/task24/figures/accuracy.pdf",
+    task24_loss="results/task24/figures/loss.pdf",
+)

@@ -1,4 +1,4 @@
-"""Template context for each report section, built from results CSVs, config and references."""
+"""Report-wide context: the task list, config flattening, software and machine facts."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import platform
 import sys
 from importlib import metadata
 
-from nnlab.report.discussion import compare
-from nnlab.results import read_rows
 
 # The original report's tasks, in its order. Sections without results show a "not run" box.
 TASKS = {
@@ -31,31 +29,6 @@ def describe_model(spec: dict, inputs: int, outputs: int) -> str:
     act = spec.get("activation", "relu")
     hidden = f", {act} hidden units" if spec.get("hidden") else ""
     return f"MLP {'-'.join(map(str, widths))}{hidden}, softmax output"
-
-
-def task24(table_csv, cfg: dict, original: dict, figures: dict) -> dict:
-    rows = read_rows(table_csv)
-    by_loss = {r["loss"]: r for r in rows}
-    for r in rows:
-        r["name"] = LOSS_NAMES.get(r["loss"], r["loss"])
-        r["original"] = original.get(r["loss"])
-        r["delta"] = r["test_accuracy_mean"] - r["original"] if r["original"] is not None else None
-    facts = None
-    if "mse" in by_loss and "cross_entropy" in by_loss:
-        facts = compare(by_loss["cross_entropy"], by_loss["mse"])
-        o = original
-        facts["original_winner"] = "cross_entropy" if o["cross_entropy"] >= o["mse"] else "mse"
-        facts["original_diff"] = abs(o["cross_entropy"] - o["mse"])
-        facts["agrees"] = facts["winner"]["loss"] == facts["original_winner"]
-        facts["early"] = compare(by_loss["cross_entropy"], by_loss["mse"], "first_test_accuracy")
-    return {
-        "setup": cfg,
-        "model": describe_model(cfg["model"], 784, 10),
-        "seeds": len(cfg["seeds"]),
-        "rows": rows,
-        "facts": facts,
-        "figures": figures,
-    }
 
 
 def flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
