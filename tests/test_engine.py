@@ -34,6 +34,7 @@ def test_learns_and_records_every_epoch():
     assert r.status == "ok" and r.parameters == 784 * 32 + 32 + 32 * 10 + 10
     assert r.history[-1]["test_accuracy"] > 0.8  # chance is 0.1
     assert r.history[-1]["train_loss"] < r.history[0]["train_loss"]
+    assert (r.test_predictions == DATA.y_test).mean() == r.history[-1]["test_accuracy"]
 
 
 def test_nan_loss_is_recorded_as_diverged(tmp_path):

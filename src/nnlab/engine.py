@@ -29,6 +29,7 @@ class TrainResult:
     status: str = "ok"  # "ok" or "diverged" (loss became NaN/inf)
     parameters: int = 0
     device: str = "cpu"
+    test_predictions: np.ndarray | None = None  # predicted class per test image, after the last epoch
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -47,8 +48,8 @@ def to_tensors(x: np.ndarray, y: np.ndarray, device: torch.device) -> tuple[torc
     return xt, torch.from_numpy(y).to(device)
 
 
-def evaluate(model, loss_fn, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
-    """Mean loss and accuracy over a whole split."""
+def evaluate(model, loss_fn, x: torch.Tensor, y: torch.Tensor, predictions: list | None = None) -> tuple[float, float]:
+    """Mean loss and accuracy over a whole split; predicted classes appended to `predictions`."""
     model.eval()
     total_loss, correct = 0.0, 0
     with torch.inference_mode():
@@ -56,7 +57,10 @@ def evaluate(model, loss_fn, x: torch.Tensor, y: torch.Tensor) -> tuple[float, f
             xb, yb = x[i : i + EVAL_BATCH].float().div_(255), y[i : i + EVAL_BATCH]
             out = model(xb)
             total_loss += loss_fn(out, yb).item() * len(yb)
-            correct += (out.argmax(1) == yb).sum().item()
+            pred = out.argmax(1)
+            correct += (pred == yb).sum().item()
+            if predictions is not None:
+                predictions.append(pred.cpu().numpy())
     model.train()
     return total_loss / len(x), correct / len(x)
 
@@ -109,7 +113,9 @@ def train_classifier(
             result.status = "diverged"
             log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
             break
-        test_loss, test_acc = evaluate(model, loss_fn, x_test, y_test)
+        preds: list = []
+        test_loss, test_acc = evaluate(model, loss_fn, x_test, y_test, preds)
+        result.test_predictions = np.concatenate(preds)
         row = {
             "epoch": epoch,
             "train_loss": train_loss,

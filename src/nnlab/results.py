@@ -62,6 +62,14 @@ def write_run(result, labels: dict, history_csv, final_csv, timing_csv) -> None:
     write_rows(timing_csv, [{"epoch": i + 1, "seconds": s} for i, s in enumerate(result.seconds)])
 
 
+def write_predictions(path: str | Path, predictions, labels) -> None:
+    """Per test image: its label and the predicted class (for histograms, confusion, examples)."""
+    rows = [] if predictions is None else [
+        {"index": i, "label": int(y), "prediction": int(p)} for i, (y, p) in enumerate(zip(labels, predictions))
+    ]  # fmt: skip
+    write_rows(path, rows, ["index", "label", "prediction"])
+
+
 def mean_std(values: list[float]) -> tuple[float, float]:
     """Mean and sample standard deviation (0 for a single value)."""
     values = [float(v) for v in values]
