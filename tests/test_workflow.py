@@ -52,3 +52,17 @@ def test_invalid_config_stops_before_any_job(tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "task24.epochs: 0 is less than the minimum of 1" in out
     assert not (wd / "results").exists()
+
+
+def test_corrupt_source_fails_the_data_job_and_leaves_no_cache(tmp_path):
+    wd = copy_workflow(tmp_path / "wf")
+    raw = tmp_path / "data/MNIST/raw"
+    raw.mkdir(parents=True)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (raw / f"{name}.gz").write_bytes(b"\x1f\x8b\x08\x00 truncated")
+    (wd / "files.yaml").write_text("datasets: {mnist: {source: files}}\n")
+    proc = snakemake(wd, "--cores", "1", "--configfile", "files.yaml", "--until", "prepare_dataset",
+                     check=False, env={"NNLAB_DATA": str(tmp_path / "data")})  # fmt: skip
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "train-images-idx3-ubyte.gz is truncated or corrupt" in out
+    assert not list((wd / "results/data").glob("mnist*"))
