@@ -9,7 +9,7 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 SNAKEMAKE := .venv/bin/snakemake
 CORES ?= 4
 
-.PHONY: setup tex report smoke test clean
+.PHONY: setup tex report smoke test bench clean
 
 setup: $(VENV_STAMP) tex
 
@@ -43,6 +43,10 @@ smoke: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# Speed: our engine vs the usual PyTorch pipeline, FLOP/s vs torch.mm, workflow overhead.
+bench: setup
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf results .snakemake
