@@ -8,7 +8,7 @@ from snakemake.exceptions import WorkflowError
 SRC = Path(workflow.basedir) / "src"
 # Jobs import the package from the source tree, so it works in a conda env without installing it.
 sys.path.insert(0, str(SRC))
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])))
 
 from nnlab.config import ConfigError, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
@@ -79,3 +79,15 @@ def log_path(rule, pattern=""):
 
 def bench_path(rule, pattern=""):
     return f"results/benchmarks/{rule}/{pattern or 'all'}.tsv"
+
+
+def report_inputs(wildcards=None):
+    """All tasks' tables and figures; with `partial_report: true`, only those that exist now,
+    so a report can be built after some jobs failed (their tasks then show "not run")."""
+    if not config["partial_report"]:
+        return REPORT_INPUTS
+    return {k: v for k, v in REPORT_INPUTS.items() if Path(v).exists()}
+
+
+def report_figures(wildcards=None):
+    return [p for p in report_inputs().values() if p.endswith((".pdf", ".png"))]

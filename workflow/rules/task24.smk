@@ -41,16 +41,18 @@ rule train_task24:
         "../../scripts/train_classifier.py"
 
 
-def t24_runs(name):
-    return expand(f"{T24_RUN}/{name}.csv", loss=T24["losses"], seed=T24["seeds"])
+T24_RUNS = {
+    name: expand(f"{T24_RUN}/{name}.csv", loss=T24["losses"], seed=T24["seeds"])
+    for name in ("history", "final", "timing")
+}
 
 
 rule summarize_task24:
     """Task 24: final test accuracy per loss, mean ± std over seeds."""
     input:
-        final=t24_runs("final"),
-        timing=t24_runs("timing"),
-        history=t24_runs("history"),
+        final=T24_RUNS["final"],
+        timing=T24_RUNS["timing"],
+        history=T24_RUNS["history"],
         code=code("results.py"),
     output:
         table="results/task24/table.csv",
@@ -96,7 +98,7 @@ rule plot_task24:
         "../../scripts/plot_learning_curves.py"
 
 
-TARGETS.extend(t24_runs("history") + t24_runs("final") + t24_runs("timing"))
+TARGETS.extend(T24_RUNS["history"] + T24_RUNS["final"] + T24_RUNS["timing"])
 REPORT_INPUTS.update(
     task24_table="results/task24/table.csv",
     task24_accuracy="results/task24/figures/accuracy.pdf",
