@@ -82,3 +82,10 @@ def test_out_of_memory_names_the_resource_and_partial_report_marks_the_task(tmp_
     snakemake(wd, *args, "--config", "partial_report=True")
     text = pdf_text(wd / "results/report.pdf")
     assert "jobs did not finish in this build" in text
+
+
+def test_snakemake_html_report(smoke_build):
+    snakemake(smoke_build, "--configfile", "scales/smoke.yaml", "--report", "results/report.html")
+    html = (smoke_build / "results/report.html").read_text(errors="replace")
+    assert "Task 24" in html and "task24" in html
+    assert "test accuracy after the last epoch for each loss" in html

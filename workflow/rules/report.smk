@@ -39,7 +39,12 @@ rule compile_report:
         figures=report_figures,
         code=code("report/compile.py"),
     output:
-        pdf=report("results/report.pdf", caption="../report/pdf.rst", category="Report"),
+        pdf=report(
+            "results/report.pdf",
+            caption="../report/pdf.rst",
+            category="Report",
+            labels={"file": "report.pdf"},
+        ),
     log:
         log_path("compile_report"),
     benchmark:

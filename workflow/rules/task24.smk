@@ -55,7 +55,12 @@ rule summarize_task24:
         history=T24_RUNS["history"],
         code=code("results.py"),
     output:
-        table="results/task24/table.csv",
+        table=report(
+            "results/task24/table.csv",
+            caption="../report/task24_table.rst",
+            category="Task 24",
+            labels={"figure": "test accuracy per loss"},
+        ),
     params:
         by=["loss"],
     log:
@@ -80,8 +85,18 @@ rule plot_task24:
         **{loss: expand(f"{T24_RUN}/history.csv", loss=loss, seed=T24["seeds"]) for loss in T24["losses"]},
         code=PLOT_CODE,
     output:
-        accuracy="results/task24/figures/accuracy.pdf",
-        loss="results/task24/figures/loss.pdf",
+        accuracy=report(
+            "results/task24/figures/accuracy.pdf",
+            caption="../report/task24_curves.rst",
+            category="Task 24",
+            labels={"figure": "accuracy per epoch"},
+        ),
+        loss=report(
+            "results/task24/figures/loss.pdf",
+            caption="../report/task24_curves.rst",
+            category="Task 24",
+            labels={"figure": "loss per epoch"},
+        ),
     log:
         log_path("plot_task24"),
     benchmark:
