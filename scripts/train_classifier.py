@@ -19,7 +19,9 @@ with tee_to(sm.log[0]):
     if resolve_device(sm.params.run["device"]).type == "cpu":
         limit_memory(sm.resources.mem_mb)
     try:
-        result = train_classifier(data, threads=sm.threads, checkpoint=str(checkpoint), **sm.params.run)
+        result = train_classifier(
+            data, threads=sm.threads, checkpoint=str(checkpoint), progress=sys.__stderr__.isatty(), **sm.params.run
+        )
     except (RuntimeError, MemoryError) as err:
         if not is_out_of_memory(err):
             raise

@@ -33,6 +33,16 @@ class TrainResult:
     test_predictions: np.ndarray | None = None  # predicted class per test image, after the last epoch
 
 
+def _bar(epoch: int, epochs: int, frac: float, width: int = 30) -> None:
+    """A one-line progress bar on the terminal itself (sys.__stderr__), so logs stay clean."""
+    import sys
+
+    done = int(frac * width)
+    end = "\r" if frac < 1 else "\r" + " " * (width + 30) + "\r"
+    sys.__stderr__.write(f"\r  epoch {epoch}/{epochs} [{'#' * done}{'.' * (width - done)}] {frac:4.0%}" + (end if frac >= 1 else ""))
+    sys.__stderr__.flush()
+
+
 def resolve_device(device: str = "auto") -> torch.device:
     if device == "auto":
         if torch.cuda.is_available():
@@ -79,11 +89,13 @@ def train_classifier(
     threads: int = 1,
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
+    progress: bool = False,
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
 
     With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
-    with the same settings and data resumes from it instead of from epoch 1.
+    with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
+    progress bar is drawn on the terminal (not in the log) during each epoch.
     """
     settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
                     batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
@@ -112,6 +124,7 @@ def train_classifier(
         result.test_predictions = state["test_predictions"]
         first = len(result.history) + 1
         log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
+    bar_every = max(1, n // batch_size // 50)  # about 50 redraws per epoch
     for epoch in range(first, epochs + 1):
         start = time.perf_counter()
         perm = torch.randperm(n, generator=shuffler).to(dev)
@@ -128,6 +141,8 @@ def train_classifier(
             # Accumulate on the device: a .item() per batch would sync and slow CUDA runs.
             loss_sum += batch_loss.detach() * len(yb)
             correct += (out.detach().argmax(1) == yb).sum()
+            if progress and ((i // batch_size) % bar_every == 0 or i + batch_size >= n):
+                _bar(epoch, epochs, min(i + batch_size, n) / n)
         train_loss = loss_sum.item() / n
         if not math.isfinite(train_loss):
             result.status = "diverged"
