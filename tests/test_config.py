@@ -7,7 +7,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from nnlab.config import ConfigError, validate_config
+from nnlab.config import ConfigError, markdown_reference, schema_rows, validate_config
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 BASE = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -91,3 +91,21 @@ CASES = [
 def test_broken_config_names_key_and_problem(path, value, message):
     with pytest.raises(ConfigError, match=message):
         validate_config(broken(path, value), SCHEMA)
+
+
+def test_every_key_is_documented_and_the_reference_is_current():
+    rows = schema_rows(yaml.safe_load(SCHEMA.read_text()))
+    undocumented = [key for key, _, desc in rows if not desc.strip()]
+    assert not undocumented, f"keys without a description in the schema: {undocumented}"
+    flat_config_keys = set()
+
+    def walk(d, prefix=""):
+        for k, v in d.items():
+            flat_config_keys.add(prefix + k)
+            if isinstance(v, dict):
+                walk(v, prefix + k + ".")
+
+    walk(BASE)
+    assert flat_config_keys <= {key for key, _, _ in rows}
+    docs = (ROOT / "docs/configuration.md").read_text()
+    assert docs == markdown_reference(SCHEMA), "docs/configuration.md is stale: run `python -m nnlab.config`"
