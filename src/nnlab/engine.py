@@ -71,6 +71,7 @@ def train_classifier(
     loss: str = "cross_entropy",
     optimizer: str = "adam",
     lr: float = 1e-3,
+    optimizer_options: dict | None = None,
     epochs: int = 10,
     batch_size: int = 128,
     seed: int = 0,
@@ -78,7 +79,10 @@ def train_classifier(
     threads: int = 1,
     log: Callable[[str], None] = print,
 ) -> TrainResult:
-    """Train a classifier on a `Dataset` and return its per-epoch history."""
+    """Train a classifier on a `Dataset` and return its per-epoch history.
+
+    `optimizer_options` are the optimiser's hyperparameters other than the learning rate.
+    """
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)
@@ -86,7 +90,7 @@ def train_classifier(
         torch.use_deterministic_algorithms(True)
     loss_fn = LOSSES[loss]
     model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
+    opt = build_optimizer(optimizer, model.parameters(), lr, optimizer_options)
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
