@@ -31,8 +31,12 @@ tex:
 		echo "  sudo apt-get install --no-install-recommends $(TEX_PACKAGES)"; exit 1; \
 	fi
 
+# --keep-going: a failed job (e.g. out of memory) does not stop the other tasks; then a second pass
+# builds the report from what finished, marking the failed tasks "not run", and make still fails.
 report: setup
-	$(SNAKEMAKE) --cores $(CORES)
+	$(SNAKEMAKE) --cores $(CORES) --keep-going || { \
+		echo "Some jobs failed (see above). Building the report from the results that exist..."; \
+		$(SNAKEMAKE) --cores $(CORES) --config partial_report=True; exit 1; }
 
 smoke: setup
 	$(SNAKEMAKE) --cores 2 --configfile scales/smoke.yaml

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from nnlab import checkpoint as ckpt
 from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters
 from nnlab.optim import build_optimizer
@@ -78,11 +79,18 @@ def train_classifier(
     device: str = "auto",
     threads: int = 1,
     log: Callable[[str], None] = print,
+    checkpoint: str | None = None,
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
 
     `optimizer_options` are the optimiser's hyperparameters other than the learning rate.
+    With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
+    with the same settings and data resumes from it instead of from epoch 1.
     """
+    settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
+                    batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+    if optimizer_options:  # only when given, so runs without options keep their fingerprints
+        settings["optimizer_options"] = optimizer_options
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)
@@ -96,7 +104,19 @@ def train_classifier(
     shuffler = torch.Generator().manual_seed(seed)
     result = TrainResult(parameters=count_parameters(model), device=str(dev))
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
+    fp = ckpt.fingerprint(settings, data.y_train, data.x_test) if checkpoint else ""
+    first = 1
+    state = ckpt.load(checkpoint, fp)
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        shuffler.set_state(state["shuffler"])
+        torch.set_rng_state(state["rng"])
+        result.history, result.seconds = state["history"], state["seconds"]
+        result.test_predictions = state["test_predictions"]
+        first = len(result.history) + 1
+        log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
+    for epoch in range(first, epochs + 1):
         start = time.perf_counter()
         perm = torch.randperm(n, generator=shuffler).to(dev)
         loss_sum = torch.zeros((), device=dev)
@@ -134,4 +154,11 @@ def train_classifier(
             f"epoch {epoch}/{epochs}  train loss {train_loss:.4f} acc {row['train_accuracy']:.4f}  "
             f"test loss {test_loss:.4f} acc {test_acc:.4f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
         )
+        if checkpoint:
+            ckpt.save(checkpoint, {
+                "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),
+                "shuffler": shuffler.get_state(), "rng": torch.get_rng_state(),
+                "history": result.history, "seconds": result.seconds,
+                "test_predictions": result.test_predictions,
+            })  # fmt: skip
     return result

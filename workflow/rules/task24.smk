@@ -96,6 +96,7 @@ rule plot_task24:
         "../../scripts/plot_learning_curves.py"
 
 
+TARGETS.extend(t24_runs("history") + t24_runs("final") + t24_runs("timing"))
 REPORT_INPUTS.update(
     task24_table="results/task24/table.csv",
     task24_accuracy="results/task24/figures/accuracy.pdf",

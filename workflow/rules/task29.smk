@@ -25,7 +25,7 @@ rule train_task29:
     validation split carved from the training set."""
     input:
         **dataset_files(T29["dataset"]),
-        code=sorted({*TRAIN_CODE, *DATA_CODE, *code("data/split.py")}),
+        code=sorted({*TRAIN_CODE, *DATA_CODE, *code("data/split.py", "resources.py")}),
     output:
         history=f"{T29_RUN}/history.csv",
         final=f"{T29_RUN}/final.csv",
@@ -159,6 +159,7 @@ rule plot_task29:
         "../../scripts/plot_task29.py"
 
 
+TARGETS.extend(p for n in ("history", "final", "timing", "predictions") for p in t29_test_runs(n) + t29_sweep_runs(n))
 REPORT_INPUTS.update(
     task29_table="results/task29/table.csv",
     task29_sweep="results/task29/sweep.csv",
