@@ -66,7 +66,8 @@ rule train_task29:
         lr=r"[0-9][0-9.e+-]*",
     threads: config["threads"]
     resources:
-        # measured on MNIST, 2 threads: ~2.2 GB peak (dataset as uint8 + float batches), 5-10 s per epoch
+        # measured on MNIST (1024-256-256, 1 thread): 0.82-0.87 GB peak RSS; 47-152 s CPU per 10-epoch run,
+        # 2.5-12 min wall on the shared 2-core machine
         mem_mb=3000,
         runtime=30,
     conda:
