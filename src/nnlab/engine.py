@@ -82,6 +82,7 @@ def train_classifier(
     loss: str = "cross_entropy",
     optimizer: str = "adam",
     lr: float = 1e-3,
+    optimizer_options: dict | None = None,
     epochs: int = 10,
     batch_size: int = 128,
     seed: int = 0,
@@ -93,12 +94,15 @@ def train_classifier(
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
 
+    `optimizer_options` are the optimiser's hyperparameters other than the learning rate.
     With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
     with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
     progress bar is drawn on the terminal (not in the log) during each epoch.
     """
     settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
                     batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+    if optimizer_options:  # only when given, so runs without options keep their fingerprints
+        settings["optimizer_options"] = optimizer_options
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)
@@ -106,7 +110,7 @@ def train_classifier(
         torch.use_deterministic_algorithms(True)
     loss_fn = LOSSES[loss]
     model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
+    opt = build_optimizer(optimizer, model.parameters(), lr, optimizer_options)
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)

@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 from nnlab.report.sections import task24
+from nnlab.report.sections import task29
 
 BUILDERS = {24: task24.build}
+BUILDERS[29] = task29.build
 
 
 def build_sections(inputs: dict, config: dict, original: dict, rel) -> dict:
