@@ -15,6 +15,7 @@ configfile: "config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/task24.smk"
+include: "workflow/rules/task30.smk"
 include: "workflow/rules/report.smk"
 
 
