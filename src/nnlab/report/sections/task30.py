@@ -13,15 +13,18 @@ MODELS = {"cnn": "with convolution (CNN)", "mlp": "without convolution (MLP)"}
 # Well-known networks, named in the setup when a spec is exactly one of them.
 KNOWN = [
     (
-        {"kind": "cnn", "conv": [[32, 64]], "kernel": 3, "padding": "valid", "pool": 2, "conv_dropout": 0.25, "dense": [128], "dense_dropout": 0.5},
+        {"kind": "cnn", "conv": [[32, 64]], "kernel": 3, "padding": "valid", "pool": 2,
+         "conv_dropout": 0.25, "dense": [128], "dense_dropout": 0.5},
         "the network of Keras' mnist_cnn example",
     ),
     (
-        {"kind": "cnn", "conv": [[32, 32], [64, 64]], "kernel": 3, "padding": "same", "pool": 2, "conv_dropout": 0.25, "dense": [512], "dense_dropout": 0.5},
-        "a small VGG-style network (two blocks of two 3x3 convolutions), close to Keras' cifar10_cnn example, which leaves the second convolution of each block unpadded",
+        {"kind": "cnn", "conv": [[32, 32], [64, 64]], "kernel": 3, "padding": "same", "pool": 2,
+         "conv_dropout": 0.25, "dense": [512], "dense_dropout": 0.5},
+        "a small VGG-style network (two blocks of two 3x3 convolutions), close to Keras' cifar10_cnn "
+        "example, which leaves the second convolution of each block unpadded",
     ),
     ({"kind": "mlp", "hidden": [1024, 256, 256]}, "task 28's network, its input size adapted to the images"),
-]
+]  # fmt: skip
 
 
 def known_name(spec: dict) -> str | None:
