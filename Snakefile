@@ -16,6 +16,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/task24.smk"
 include: "workflow/rules/task29.smk"
+include: "workflow/rules/task30.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -7,11 +7,9 @@
 
 from __future__ import annotations
 
-from nnlab.report.sections import task24
-from nnlab.report.sections import task29
+from nnlab.report.sections import task24, task29, task30
 
-BUILDERS = {24: task24.build}
-BUILDERS[29] = task29.build
+BUILDERS = {24: task24.build, 29: task29.build, 30: task30.build}
 
 
 def build_sections(inputs: dict, config: dict, original: dict, rel) -> dict:
