@@ -1,0 +1,15 @@
+"""Train task 31's autoencoder for one seed; write its CSVs and the test images' latent coordinates."""
+
+from nnlab.autoencoder import encode, train_autoencoder, write_autoencoder_run
+from nnlab.data import load_cache
+from nnlab.latent import write_latent
+from nnlab.logs import tee_to
+
+sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
+
+with tee_to(sm.log[0]):
+    data = load_cache(sm.input.npz, sm.input.meta)
+    print(f"run {sm.params.labels}: {sm.params.run}")
+    result = train_autoencoder(data, threads=sm.threads, **sm.params.run)
+    write_autoencoder_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
+    write_latent(sm.output.latent, encode(result.model, data.x_test, result.device), data.y_test)
