@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from matplotlib.ticker import MaxNLocator
+
 from nnlab.latent import first_per_class, read_latent
 from nnlab.plots import plt, save
 from nnlab.results import read_rows
@@ -36,6 +38,7 @@ def loss_curve(history_csvs: dict, path, ylabel: str) -> None:
         ep = [r["epoch"] for r in rows]
         ax.plot(ep, [r["train_loss"] for r in rows], "--", color=f"C{i}", label=f"{label} (train)")
         ax.plot(ep, [r["test_loss"] for r in rows], "-", color=f"C{i}", label=f"{label} (test)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from nnlab.results import mean_std, read_rows
 
+DIP_MARGIN = 0.25  # relative difference of the grid RMSE inside vs outside the dip that counts as a difference
+
 
 def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     """`inputs`: task25_table, task25_surface, task25_loss; `cfg`: config["task25"]."""
@@ -37,6 +39,10 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
             # still falling at the end: the minimum lies in the last tenth of the run
             "late_minimum": sum(1 for r in ok if r["min_epoch"] > 0.9 * r["epochs_run"]),
         }
+        # where the fit is worse: inside the central dip or outside, when they differ by more than DIP_MARGIN
+        c, o = facts["rmse_center"][0], facts["rmse_outer"][0]
+        facts["dip"] = "harder" if c > (1 + DIP_MARGIN) * o else "easier" if o > (1 + DIP_MARGIN) * c else "similar"
+        facts["dip_margin"] = DIP_MARGIN
         # the run "looks converged" on a linear axis when most of the decrease is done by the claim epoch
         facts["looks_flat"] = facts["linear_share"][0] >= 0.8
     return {
