@@ -115,3 +115,30 @@ def test_autoencoder_learns_deterministically(tmp_path):
     write_autoencoder_run(a, {"task": 31, "seed": 1}, tmp_path / "h.csv", tmp_path / "f.csv", tmp_path / "t.csv")
     final = read_rows(tmp_path / "f.csv")[0]
     assert final["epochs_run"] == 4 and final["final_test_loss"] == a.history[-1]["test_loss"]
+
+
+def test_autoencoder_resumes_from_its_checkpoint_identically(tmp_path):
+    data = make_synthetic("mnist", 300, 100, seed=0)
+    run = dict(hidden=[32, 8], latent=2, epochs=3, batch_size=64, seed=2, device="cpu", threads=1)
+    whole = train_autoencoder(data, log=lambda s: None, **run)
+
+    class Killed(Exception):
+        pass
+
+    def die_in_epoch_2(msg):
+        if msg.startswith("epoch 2/"):
+            raise Killed  # after epoch 1's checkpoint was written, before epoch 2's
+
+    ck = tmp_path / "checkpoint.pt"
+    with pytest.raises(Killed):
+        train_autoencoder(data, log=die_in_epoch_2, checkpoint=str(ck), **run)
+    assert ck.exists()
+    said = []
+    resumed = train_autoencoder(data, log=said.append, checkpoint=str(ck), **run)
+    assert said[0].startswith("resuming from") and "after epoch 1/3" in said[0]
+    assert resumed.history == whole.history
+    assert np.array_equal(encode(resumed.model, data.x_test), encode(whole.model, data.x_test))
+    # a checkpoint from other settings is ignored: the run starts from epoch 1
+    other = []
+    train_autoencoder(data, log=other.append, checkpoint=str(ck), **(run | {"lr": 0.01}))
+    assert not other[0].startswith("resuming")

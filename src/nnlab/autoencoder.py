@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nnlab import checkpoint as ckpt
 from nnlab.engine import resolve_device
 from nnlab.models import ACTIVATIONS, count_parameters
 from nnlab.optim import build_optimizer
@@ -97,12 +98,17 @@ def train_autoencoder(
     device: str = "auto",
     threads: int = 1,
     log: Callable[[str], None] = print,
+    checkpoint: str | None = None,
 ) -> AutoencoderResult:
     """Train an `Autoencoder` on a `Dataset`'s training images (labels unused).
 
     Per epoch: the train loss (mean over the epoch's batches, as Keras reports it) and the test
-    loss (one pass over the test images).
+    loss (one pass over the test images). With `checkpoint` (a file path) the state is saved after
+    every epoch, and a run started again with the same settings and data resumes from it, with
+    the same result on the CPU as an uninterrupted run.
     """
+    settings = dict(hidden=list(hidden), latent=latent, activation=activation, loss=loss, optimizer=optimizer,
+                    lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)
@@ -114,7 +120,18 @@ def train_autoencoder(
     shuffler = torch.Generator().manual_seed(seed)
     result = AutoencoderResult(parameters=count_parameters(model), device=str(dev), model=model)
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
+    fp = ckpt.fingerprint(settings, data.x_train, data.x_test) if checkpoint else ""
+    first = 1
+    state = ckpt.load(checkpoint, fp)
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        shuffler.set_state(state["shuffler"])
+        torch.set_rng_state(state["rng"])
+        result.history, result.seconds = state["history"], state["seconds"]
+        first = len(result.history) + 1
+        log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
+    for epoch in range(first, epochs + 1):
         start = time.perf_counter()
         perm = torch.randperm(n, generator=shuffler).to(dev)
         loss_sum = torch.zeros((), device=dev)
@@ -135,6 +152,12 @@ def train_autoencoder(
         result.seconds.append(time.perf_counter() - start)
         eta = sum(result.seconds) / epoch * (epochs - epoch)
         log(f"epoch {epoch}/{epochs}  train {loss} {train_loss:.5f}  test {test_loss:.5f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s")
+        if checkpoint:
+            ckpt.save(checkpoint, {
+                "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),
+                "shuffler": shuffler.get_state(), "rng": torch.get_rng_state(),
+                "history": result.history, "seconds": result.seconds,
+            })  # fmt: skip
     return result
 
 

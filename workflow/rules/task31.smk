@@ -1,6 +1,8 @@
 T31 = config["task31"]
 T31_RUN = "results/task31/ae/seed{seed}"
-AUTOENCODER_CODE = sorted({*TRAIN_CODE, *code("autoencoder.py", "latent.py", "data/__init__.py", "data/cache.py", "data/dataset.py")})
+AUTOENCODER_CODE = sorted(
+    {*TRAIN_CODE, *code("autoencoder.py", "latent.py", "resources.py", "data/__init__.py", "data/cache.py", "data/dataset.py")}
+)
 
 
 rule train_task31:
@@ -35,7 +37,7 @@ rule train_task31:
         f"Training task 31 (2-D autoencoder on {T31['dataset']}), seed {{wildcards.seed}}"
     threads: config["threads"]
     resources:
-        mem_mb=3000,
+        mem_mb=3000,  # measured peak RSS about 800 MB on MNIST
         runtime=60,
     conda:
         ENV_TORCH
@@ -78,7 +80,12 @@ rule summarize_task31:
         pca="results/task31/pca/latent.csv",
         code=code("latent.py", "results.py"),
     output:
-        table="results/task31/table.csv",
+        table=report(
+            "results/task31/table.csv",
+            caption="../report/task31_table.rst",
+            category="Task 31",
+            labels={"figure": "k-NN separation, autoencoder vs PCA"},
+        ),
     params:
         seeds=T31["seeds"],
         separation={"classes": T31["digits"], "per_class": T31["per_class"], "k": T31["knn"]},
@@ -106,8 +113,18 @@ rule plot_task31:
         history=expand(f"{T31_RUN}/history.csv", seed=T31["seeds"]),
         code=code("plots.py", "plots_latent.py", "latent.py", "results.py"),
     output:
-        scatter="results/task31/figures/scatter.pdf",
-        loss="results/task31/figures/loss.pdf",
+        scatter=report(
+            "results/task31/figures/scatter.pdf",
+            caption="../report/task31_scatter.rst",
+            category="Task 31",
+            labels={"figure": "digits in the autoencoder's and the PCA's plane"},
+        ),
+        loss=report(
+            "results/task31/figures/loss.pdf",
+            caption="../report/task31_loss.rst",
+            category="Task 31",
+            labels={"figure": "autoencoder loss per epoch"},
+        ),
     params:
         seeds=T31["seeds"],
         classes=T31["digits"],
@@ -130,6 +147,10 @@ rule plot_task31:
         "../../scripts/plot_latent.py"
 
 
+TARGETS.extend(
+    expand(f"{T31_RUN}/{{name}}.csv", seed=T31["seeds"], name=["history", "final", "timing", "latent"])
+    + ["results/task31/pca/latent.csv"]
+)
 REPORT_INPUTS.update(
     task31_table="results/task31/table.csv",
     task31_pca="results/task31/pca/variance.csv",
