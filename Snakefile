@@ -17,6 +17,8 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/task24.smk"
 include: "workflow/rules/task29.smk"
 include: "workflow/rules/task30.smk"
+include: "workflow/rules/task25.smk"
+include: "workflow/rules/task31.smk"
 include: "workflow/rules/report.smk"
 
 
