@@ -153,3 +153,19 @@ def test_bce_helper_agrees_with_torch():
     k = torch.randint(0, 256, (2, 1, 3, 3), dtype=torch.uint8)
     ref = -F.binary_cross_entropy_with_logits(logits, k.float() / 255, reduction="none").sum((1, 2, 3))
     torch.testing.assert_close(log_likelihood(logits, k, "bernoulli"), ref)
+
+
+def test_image_grid_png(tmp_path):
+    from PIL import Image
+
+    from nnlab.images import reconstruction_pairs, save_grid
+
+    imgs = np.zeros((3, 2, 2, 3))
+    imgs[1] = 1.0
+    save_grid(imgs, tmp_path / "g.png", ncol=2)
+    g = np.asarray(Image.open(tmp_path / "g.png"))
+    # 2 rows x 2 cols of 2x2 images, 1-pixel white gaps, upscaled 3x: (2*3+1)*3 = 21 pixels a side
+    assert g.shape == (21, 21, 3) and g.dtype == np.uint8
+    assert (g[3:9, 3:9] == 0).all() and (g[3:9, 12:18] == 255).all()  # image 0 black, image 1 white
+    pairs = reconstruction_pairs(np.zeros((4, 1, 1, 1)), np.ones((4, 1, 1, 1)), ncol=2)
+    assert pairs[:, 0, 0, 0].tolist() == [0, 0, 1, 1, 0, 0, 1, 1]

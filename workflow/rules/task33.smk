@@ -42,25 +42,22 @@ rule train_task33:
 
 
 rule figures_task33:
-    """Task 33: prior samples, test reconstructions (from the checkpoint) and ELBO terms per epoch."""
+    """Task 33: image grids from the checkpoint, prior samples and test images with reconstructions."""
     input:
         **dataset_files("{dataset}"),
         model=f"{T33_RUN}/model.pt",
-        history=f"{T33_RUN}/history.csv",
-        code=sorted({*VAE_CODE, *code("plots.py", "plots_vae.py")}),
+        code=sorted({*VAE_CODE, *code("images.py")}),
     output:
         samples=f"{T33_RUN}/figures/samples.png",
         reconstructions=f"{T33_RUN}/figures/reconstructions.png",
-        elbo=f"{T33_RUN}/figures/elbo.pdf",
     params:
         figures=T33["figures"],
-        title=lambda wc: f"{wc.dataset}, {T33['datasets'][wc.dataset]['likelihood']} likelihood",
     log:
         log_path("figures_task33", "{dataset}"),
     benchmark:
         bench_path("figures_task33", "{dataset}")
     message:
-        "Drawing task 33's VAE samples, reconstructions and ELBO curves for {wildcards.dataset}"
+        "Drawing task 33's VAE samples and reconstructions for {wildcards.dataset}"
     threads: 1
     resources:
         mem_mb=2000,
@@ -69,6 +66,31 @@ rule figures_task33:
         ENV_TORCH
     script:
         "../../scripts/vae_figures.py"
+
+
+rule plot_task33:
+    """Task 33: ELBO, reconstruction and KL terms per epoch, training and test."""
+    input:
+        history=f"{T33_RUN}/history.csv",
+        code=code("plots.py", "plots_vae.py", "results.py"),
+    output:
+        elbo=f"{T33_RUN}/figures/elbo.pdf",
+    params:
+        title=lambda wc: f"{wc.dataset}, {T33['datasets'][wc.dataset]['likelihood']} likelihood",
+    log:
+        log_path("plot_task33", "{dataset}"),
+    benchmark:
+        bench_path("plot_task33", "{dataset}")
+    message:
+        "Plotting task 33's ELBO terms per epoch for {wildcards.dataset}"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/plot_vae_elbo.py"
 
 
 for _ds in T33["datasets"]:
