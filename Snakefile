@@ -19,6 +19,8 @@ include: "workflow/rules/task29.smk"
 include: "workflow/rules/task30.smk"
 include: "workflow/rules/task25.smk"
 include: "workflow/rules/task31.smk"
+include: "workflow/rules/task33.smk"
+include: "workflow/rules/task32.smk"
 include: "workflow/rules/report.smk"
 
 
