@@ -15,6 +15,8 @@ configfile: "config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/task24.smk"
+include: "workflow/rules/task27.smk"
+include: "workflow/rules/task28.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 from nnlab.report.sections import task24
+from nnlab.report.sections import task27, task28  # noqa: I001 (task 27-28 block)
 
 BUILDERS = {24: task24.build}
+BUILDERS.update({27: task27.build, 28: task28.build})
 
 
 def build_sections(inputs: dict, config: dict, original: dict, rel) -> dict:
