@@ -10,7 +10,8 @@ sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 with tee_to(sm.log[0]):
     with open(sm.input.original) as f:
         original = yaml.safe_load(f).get(sm.params.original_key) or {}
+    p = sm.params
     metric_vs_setting(
-        sm.input.table, sm.params.x, sm.output.figure, original=original, logx=sm.params.logx, xlabel=sm.params.xlabel
+        sm.input.table, p.x, sm.output.figure, original=original, logx=p.logx, xlabel=p.xlabel, notes=p.notes
     )
-    print(f"{sm.params.x} sweep -> {sm.output.figure}")
+    print(f"{p.x} sweep -> {sm.output.figure}")

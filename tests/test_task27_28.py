@@ -141,6 +141,8 @@ def test_accuracy_vs_width_figure(tmp_path):
     write_rows(tmp_path / "t.csv", [summary_row(10, 0.93, 0.002), summary_row(1000, 0.98, 0.001)])
     metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "f.pdf", original=ORIGINAL["task27"], logx=True)
     assert (tmp_path / "f.pdf").read_bytes().startswith(b"%PDF")
+    metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "n.pdf", logx=True, notes={1000: "1 epoch", 5: "absent"})
+    assert (tmp_path / "n.pdf").read_bytes() != (tmp_path / "f.pdf").read_bytes()
     first = (tmp_path / "f.pdf").read_bytes()
     metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "f.pdf", original=ORIGINAL["task27"], logx=True)
     assert (tmp_path / "f.pdf").read_bytes() == first  # no timestamps: reruns are byte-identical

@@ -17,10 +17,12 @@ def metric_vs_setting(
     logx: bool = False,
     xlabel: str | None = None,
     ylabel: str | None = None,
+    notes: dict | None = None,
 ) -> None:
     """`metric` mean ± std over seeds (from a summary table) against column `x`.
 
-    `original` maps x values to the original report's numbers, drawn as separate markers.
+    `original` maps x values to the original report's numbers, drawn as separate markers;
+    `notes` maps x values to a short text written beside this run's point (e.g. "1 epoch").
     """
     rows = sorted(read_rows(table_csv), key=lambda r: r[x])
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
@@ -28,6 +30,11 @@ def metric_vs_setting(
     mean = np.array([r[f"{metric}_mean"] for r in rows], dtype=float)
     std = np.array([r[f"{metric}_std"] for r in rows], dtype=float)
     ax.errorbar(xs, mean, yerr=std, fmt="o-", color="C0", capsize=3, label="this run (mean ± std over seeds)")
+    for key, text in (notes or {}).items():
+        hit = [r for r in rows if float(r[x]) == float(key)]
+        if hit:
+            ax.annotate(text, (float(key), hit[0][f"{metric}_mean"]), textcoords="offset points", xytext=(-6, -14),
+                        ha="right", fontsize=8, color="C0")  # fmt: skip
     if original:
         ox = sorted(float(k) for k in original)
         oy = [original[k] for k in sorted(original, key=float)]

@@ -120,6 +120,8 @@ rule plot_task27:
         xlabel="hidden units",
         original_key="task27",
         logx=True,
+        # Widths that trained fewer epochs are labelled in the figure.
+        notes={w: f"{t27_epochs(w)} epoch{'s' if t27_epochs(w) > 1 else ''}" for w in T27["widths"] if t27_epochs(w) != T27["epochs"]},
     log:
         log_path("plot_task27"),
     benchmark:
