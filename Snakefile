@@ -21,6 +21,8 @@ include: "workflow/rules/task25.smk"
 include: "workflow/rules/task31.smk"
 include: "workflow/rules/task33.smk"
 include: "workflow/rules/task32.smk"
+include: "workflow/rules/task27.smk"
+include: "workflow/rules/task28.smk"
 include: "workflow/rules/report.smk"
 
 
