@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from nnlab.report.sections import task24
+from nnlab.report.sections import task22, task23, task24
 
-BUILDERS = {24: task24.build}
+BUILDERS = {22: task22.build, 23: task23.build, 24: task24.build}
 
 
 def build_sections(inputs: dict, config: dict, original: dict, rel) -> dict:
