@@ -48,6 +48,9 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
                         {
                             "depth": d, "phase": p, "sigmoid": sig, "relu": relu, "cmp": _log_compare(sig, relu),
                             "bound": bound,
+                            # the measured sigmoid ratio in units of the activations' bound 4^-L
+                            "bound_ratio": sig["ratio_first_output_gmean"] / bound["value"] if bound else float("nan"),
+                            "sigmoid_init": by.get(("sigmoid", d, "init")),
                             # per-layer bound for sigmoid: max σ' times the layers' typical spectral norm
                             "layer_bound": facts["sigmoid_derivative_max"]["value"] * sig["weight_spectral_gmean"],
                         }
