@@ -21,7 +21,8 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
-    """Build the report PDF and everything it needs."""
+    """Build the report PDF and everything it needs (every table, figure and run CSV)."""
     input:
-        "results/report.pdf",
+        pdf="results/report.pdf",
+        results=[] if config["partial_report"] else list(REPORT_INPUTS.values()) + TARGETS,
     default_target: True

@@ -46,7 +46,7 @@ def test_glorot_init_is_kerases_default():
 
 
 def test_run_is_deterministic_and_sigmoid_vanishes_faster(data, tmp_path):
-    kw = dict(depth=6, width=16, epochs=1, batch_size=64, measure_samples=100, seed=3, device="cpu")
+    kw = {"depth": 6, "width": 16, "epochs": 1, "batch_size": 64, "measure_samples": 100, "seed": 3, "device": "cpu"}
     a = gradient_norm_run(data, activation="sigmoid", **kw)
     b = gradient_norm_run(data, activation="sigmoid", **kw)
     write_rows(tmp_path / "a.csv", a.norms, NORM_FIELDS)
@@ -55,7 +55,7 @@ def test_run_is_deterministic_and_sigmoid_vanishes_faster(data, tmp_path):
     assert a.final["status"] == "ok" and a.final["steps"] == math.ceil(400 / 64)
     assert [r["phase"] for r in a.norms] == ["init"] * 7 + ["trained"] * 7
     relu = gradient_norm_run(data, activation="relu", **kw)
-    ratio = lambda r: r.norms[0]["grad_norm"] / r.norms[6]["grad_norm"]  # noqa: E731 - first / output layer
+    ratio = lambda r: r.norms[0]["grad_norm"] / r.norms[6]["grad_norm"]
     assert ratio(a) < ratio(relu) / 10  # the effect the task is about, at initialisation
 
 
@@ -80,7 +80,8 @@ def _write_run(tmp, activation, depth, seed, decay):
     return str(d / "final.csv"), str(d / "norms.csv")
 
 
-def fake_summary(tmp, decays={"sigmoid": 0.2, "relu": 1.0}, depths=(4, 8), seeds=(1, 2)):
+def fake_summary(tmp, decays=None, depths=(4, 8), seeds=(1, 2)):
+    decays = decays or {"sigmoid": 0.2, "relu": 1.0}
     runs = [_write_run(tmp, a, dep, s, dec) for a, dec in decays.items() for dep in depths for s in seeds]
     return summarize([f for f, _ in runs], [n for _, n in runs])
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from conftest import ROOT, pdf_text
+from test_derivations import ORIGINAL
 from test_gradnorms import fake_summary
 
 from nnlab import derivations
@@ -17,7 +18,6 @@ from nnlab.report.build import render
 from nnlab.report.compile import compile_pdf
 from nnlab.report.sections import build_sections
 from nnlab.results import read_rows, write_rows
-from test_derivations import ORIGINAL
 
 CFG22 = {"layers": 3, "check_points": 3, "check_range": [-1.5, 1.5], "check_seed": 5, "rtol": 1e-10}
 CFG23 = {
@@ -74,7 +74,7 @@ def render_report(tmp, inputs, title="A title", scale="smoke"):
         ROOT / "report",
         tex,
         {
-            "title": title, "author": "me", "scale": scale, "tasks": common.TASKS, "sections": sections,
+            "title": title, "author": "me", "scale": scale, "tasks": common.TASKS, "sections": sections, "unfinished": [],
             "config_flat": common.flatten(cfg), "software": common.software(), "machine": common.machine(),
             "benchmarks": rows, "benchmark_totals": totals(rows),
             "summary_templates": common.summary_templates(ROOT / "report"),

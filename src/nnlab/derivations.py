@@ -55,8 +55,8 @@ def derive(layers: int = 3) -> dict[str, sp.Expr]:
         out[f"dL_dw{l}"] = sp.diff(out["L"], w[l])
     # δ(l) = ∂L/∂u(l): δ(n) = L'(ŷ) f'(u(n)), δ(l) = δ(l+1) w_{l+1} f'(u(l)).
     y, v = sp.Symbol("y"), sp.Symbol("v")
-    dloss = lambda e: sp.diff(loss(y), y).subs(y, e)  # noqa: E731
-    dact = lambda e: sp.diff(f(v), v).subs(v, e)  # noqa: E731
+    dloss = lambda e: sp.diff(loss(y), y).subs(y, e)
+    dact = lambda e: sp.diff(f(v), v).subs(v, e)
     delta = {layers: dloss(out["yhat"]) * dact(u[layers])}
     for l in range(layers - 1, 1, -1):
         delta[l] = delta[l + 1] * w[l + 1] * dact(u[l])

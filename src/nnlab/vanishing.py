@@ -91,7 +91,7 @@ def summarize(final_csvs: list, norms_csvs: list) -> tuple[list[dict], list[dict
                     "test_accuracy_std": acc[1],
                 }
             )
-    key = lambda r: (r["depth"], r["activation"], r["phase"])  # noqa: E731
+    key = lambda r: (r["depth"], r["activation"], r["phase"])
     return sorted(layers_rows, key=lambda r: (*key(r), r["layer"])), sorted(ratio_rows, key=key)
 
 

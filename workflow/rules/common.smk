@@ -8,7 +8,7 @@ from snakemake.exceptions import WorkflowError
 SRC = Path(workflow.basedir) / "src"
 # Jobs import the package from the source tree, so it works in a conda env without installing it.
 sys.path.insert(0, str(SRC))
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])))
 
 from nnlab.config import ConfigError, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
@@ -38,7 +38,7 @@ def code(*modules):
 
 
 DATA_CODE = code("data/__init__.py", "data/dataset.py", "data/sources.py", "data/cache.py", "data/synthetic.py")
-TRAIN_CODE = code("models.py", "losses.py", "optim.py", "engine.py", "results.py")
+TRAIN_CODE = code("models.py", "losses.py", "optim.py", "engine.py", "checkpoint.py", "results.py")
 PLOT_CODE = code("plots.py", "results.py")
 REPORT_CODE = sorted({*code("results.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))})
 
@@ -49,6 +49,9 @@ REPORT_INPUTS = {}
 # `register_benchmarks`); rule collect_benchmarks tabulates their wall time and peak memory for
 # the report's appendix.
 REPORT_BENCHMARKS = set()
+# Every file a user may delete and expect back: run CSVs too. `rule all` asks for them, so a
+# deleted one is regenerated (and its downstream rerun) although the PDF is newer.
+TARGETS = []
 
 
 def dataset_files(name):
@@ -89,3 +92,21 @@ def register_benchmarks(rule, pattern="", **values):
     same `pattern` as the rule's `bench_path(...)`, expanded like `expand`.
     """
     REPORT_BENCHMARKS.update(expand(bench_path(rule, pattern), **values))
+
+
+def report_benchmarks(wildcards=None):
+    """The registered benchmark files; with `partial_report: true`, only those that exist now."""
+    paths = sorted(REPORT_BENCHMARKS)
+    return [p for p in paths if Path(p).exists()] if config["partial_report"] else paths
+
+
+def report_inputs(wildcards=None):
+    """All tasks' tables and figures; with `partial_report: true`, only those that exist now,
+    so a report can be built after some jobs failed (their tasks then show "not run")."""
+    if not config["partial_report"]:
+        return REPORT_INPUTS
+    return {k: v for k, v in REPORT_INPUTS.items() if Path(v).exists()}
+
+
+def report_figures(wildcards=None):
+    return [p for p in report_inputs().values() if p.endswith((".pdf", ".png"))]

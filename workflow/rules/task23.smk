@@ -2,6 +2,10 @@
 # per-layer gradient norms of deep MLPs at initialisation and after training.
 T23 = config["task23"]
 T23_RUN = "results/task23/{activation}/depth{depth}/seed{seed}"
+T23_RUNS = {
+    name: expand(f"{T23_RUN}/{name}.csv", activation=T23["activations"], depth=T23["depths"], seed=T23["seeds"])
+    for name in ("norms", "final", "timing")
+}
 
 
 rule derive_task23:
@@ -73,15 +77,11 @@ rule gradnorms_task23:
         "../../scripts/gradnorms_task23.py"
 
 
-def t23_runs(name):
-    return expand(f"{T23_RUN}/{name}.csv", activation=T23["activations"], depth=T23["depths"], seed=T23["seeds"])
-
-
 rule summarize_task23:
     """Task 23: per-layer gradient norms and first/output-layer ratios, over seeds (log scale)."""
     input:
-        final=t23_runs("final"),
-        norms=t23_runs("norms"),
+        final=T23_RUNS["final"],
+        norms=T23_RUNS["norms"],
         code=code("vanishing.py", "results.py"),
     output:
         norms="results/task23/norms.csv",
@@ -125,6 +125,7 @@ rule plot_task23:
         "../../scripts/plot_task23.py"
 
 
+TARGETS.extend(T23_RUNS["norms"] + T23_RUNS["final"] + T23_RUNS["timing"])
 REPORT_INPUTS.update(
     task23_derivation="results/task23/derivation.csv",
     task23_norms="results/task23/norms.csv",

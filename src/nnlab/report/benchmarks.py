@@ -41,7 +41,7 @@ def collect(paths: list, root: str | Path) -> list[dict]:
 
 def totals(rows: list[dict]) -> dict:
     """Sums of wall and CPU seconds, and the largest peak memory, over the jobs."""
-    fin = lambda k: [r[k] for r in rows if r[k] == r[k]]  # noqa: E731 - NaN != NaN
+    fin = lambda k: [r[k] for r in rows if r[k] == r[k]]
     return {
         "jobs": len(rows),
         "seconds": sum(fin("seconds")),

@@ -10,7 +10,6 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-
 # The original report's tasks, in its order. Sections without results show a "not run" box.
 TASKS = {
     22: "Backpropagation on a scalar chain",
@@ -83,7 +82,7 @@ def _gpus() -> list[str]:
         return []
     try:
         out = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, timeout=10
+            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, timeout=10, check=False
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
