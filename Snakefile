@@ -14,6 +14,8 @@ configfile: "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/task22.smk"
+include: "workflow/rules/task23.smk"
 include: "workflow/rules/task24.smk"
 include: "workflow/rules/task29.smk"
 include: "workflow/rules/task30.smk"

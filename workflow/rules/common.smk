@@ -45,6 +45,10 @@ REPORT_CODE = sorted({*code("results.py"), *(str(p) for p in Path("src/nnlab/rep
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
 # rules take them all as inputs, and each figure is also an input of the LaTeX compile.
 REPORT_INPUTS = {}
+# Each task also registers the benchmark files of every job behind its report inputs (with
+# `register_benchmarks`); rule collect_benchmarks tabulates their wall time and peak memory for
+# the report's appendix.
+REPORT_BENCHMARKS = set()
 # Every file a user may delete and expect back: run CSVs too. `rule all` asks for them, so a
 # deleted one is regenerated (and its downstream rerun) although the PDF is newer.
 TARGETS = []
@@ -79,6 +83,21 @@ def log_path(rule, pattern=""):
 
 def bench_path(rule, pattern=""):
     return f"results/benchmarks/{rule}/{pattern or 'all'}.tsv"
+
+
+def register_benchmarks(rule, pattern="", **values):
+    """Register the benchmark files of `rule`'s jobs for every combination of wildcard `values`.
+
+    E.g. register_benchmarks("train_task24", "{loss}_seed{seed}", loss=[...], seed=[...]): the
+    same `pattern` as the rule's `bench_path(...)`, expanded like `expand`.
+    """
+    REPORT_BENCHMARKS.update(expand(bench_path(rule, pattern), **values))
+
+
+def report_benchmarks(wildcards=None):
+    """The registered benchmark files; with `partial_report: true`, only those that exist now."""
+    paths = sorted(REPORT_BENCHMARKS)
+    return [p for p in paths if Path(p).exists()] if config["partial_report"] else paths
 
 
 def report_inputs(wildcards=None):
