@@ -110,3 +110,84 @@ def report_inputs(wildcards=None):
 
 def report_figures(wildcards=None):
     return [p for p in report_inputs().values() if p.endswith((".pdf", ".png"))]
+
+
+# Helpers of task27.smk (functions live here, rules there; the task's constants are
+# defined in its .smk before any rule calls these).
+def t27_epochs(width):
+    return T27_EPOCHS.get(int(width), T27["epochs"])
+
+
+
+def t27_parameters(width):
+    return mlp_parameters(784, [int(width)], 10)
+
+
+
+def t27_mem_mb(wildcards):
+    width = int(wildcards.width)
+    return train_mem_mb(t27_parameters(width), T27["eval_batch_size"], width, T27_BASE_MB)
+
+
+
+def t27_runtime(wildcards):
+    width = int(wildcards.width)
+    return train_runtime_min(t27_parameters(width), t27_epochs(width), T27_SECONDS_PER_PARAMETER_EPOCH)
+
+
+
+def t27_runs(name):
+    return expand(f"{T27_RUN}/{name}.csv", width=T27["widths"], seed=T27["seeds"])
+
+
+
+# Helpers of task28.smk (functions live here, rules there; the task's constants are
+# defined in its .smk before any rule calls these).
+def t28_runs(name):
+    return expand(f"{T28_RUN}/{name}.csv", seed=T28["seeds"])
+
+
+
+# Helpers of task29.smk (functions live here, rules there; the task's constants are
+# defined in its .smk before any rule calls these).
+def t29_epochs(split):
+    return T29["epochs"] if split == "test" else T29["sweep"]["epochs"]
+
+
+
+def t29_test_runs(name):
+    return [
+        f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{seed}/{name}.csv"
+        for opt in T29["optimizers"]
+        for seed in T29["seeds"]
+    ]
+
+
+
+def t29_sweep_runs(name):
+    sw = T29["sweep"]
+    return [
+        f"results/task29/sweep/{opt}/lr{lr_tag(lr)}/seed{seed}/{name}.csv"
+        for opt in sw["optimizers"]
+        for lr in sw["lrs"][opt]
+        for seed in sw["seeds"]
+    ]
+
+
+
+# Helpers of task30.smk (functions live here, rules there; the task's constants are
+# defined in its .smk before any rule calls these).
+def t30_epochs(wc):
+    return T30["epochs"][wc.dataset][wc.model]
+
+
+
+def t30_runtime(wc):
+    """Minutes: measured seconds per epoch x epochs, doubled for a busy machine, plus start-up."""
+    return 5 + math.ceil(2 * T30_SECONDS_PER_EPOCH[(wc.dataset, wc.model)] * t30_epochs(wc) / 60)
+
+
+
+def t30_runs(name, seeds=None):
+    return expand(f"{T30_RUN}/{name}.csv", dataset=T30["datasets"], model=T30["models"], seed=seeds or T30["seeds"])
+

@@ -6,14 +6,6 @@ T27_RUN = "results/task27/w{width}/seed{seed}"
 T27_EPOCHS = {int(w): int(e) for w, e in T27["epochs_by_width"].items()}
 
 
-def t27_epochs(width):
-    return T27_EPOCHS.get(int(width), T27["epochs"])
-
-
-def t27_parameters(width):
-    return mlp_parameters(784, [int(width)], 10)
-
-
 # Resources, sized from measured runs on real MNIST (2-core Xeon shared with other engineers' jobs,
 # torch 2.14, 2 threads, eval batch 1000; peak RSS from `/usr/bin/time -v`, seconds from timing.csv):
 #   width     10:      7,960 parameters, peak RSS 0.84 GB,    4.7 s/epoch
@@ -25,16 +17,6 @@ def t27_parameters(width):
 # the measured wall rate on the shared machine (2602 s / 79.5 M parameters per epoch), x2.
 T27_BASE_MB = 900
 T27_SECONDS_PER_PARAMETER_EPOCH = 3.3e-5
-
-
-def t27_mem_mb(wildcards):
-    width = int(wildcards.width)
-    return train_mem_mb(t27_parameters(width), T27["eval_batch_size"], width, T27_BASE_MB)
-
-
-def t27_runtime(wildcards):
-    width = int(wildcards.width)
-    return train_runtime_min(t27_parameters(width), t27_epochs(width), T27_SECONDS_PER_PARAMETER_EPOCH)
 
 
 rule train_task27:
@@ -76,10 +58,6 @@ rule train_task27:
         ENV_TORCH
     script:
         "../../scripts/train_classifier.py"
-
-
-def t27_runs(name):
-    return expand(f"{T27_RUN}/{name}.csv", width=T27["widths"], seed=T27["seeds"])
 
 
 rule summarize_task27:

@@ -40,10 +40,6 @@ rule train_task28:
         "../../scripts/train_classifier.py"
 
 
-def t28_runs(name):
-    return expand(f"{T28_RUN}/{name}.csv", seed=T28["seeds"])
-
-
 rule summarize_task28:
     """Task 28: final metrics over seeds (table) and the per-epoch mean curve (for the discussion)."""
     input:

@@ -15,10 +15,6 @@ for _opt in T29["sweep"]["optimizers"]:
         )
 
 
-def t29_epochs(split):
-    return T29["epochs"] if split == "test" else T29["sweep"]["epochs"]
-
-
 rule train_task29:
     """Task 29: train task 28's network with one optimiser, learning rate and seed; split `test` is a
     run at the original's settings scored on the test set, split `sweep` a sweep run scored on the
@@ -74,24 +70,6 @@ rule train_task29:
         ENV_TORCH
     script:
         "../../scripts/train_with_predictions.py"
-
-
-def t29_test_runs(name):
-    return [
-        f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{seed}/{name}.csv"
-        for opt in T29["optimizers"]
-        for seed in T29["seeds"]
-    ]
-
-
-def t29_sweep_runs(name):
-    sw = T29["sweep"]
-    return [
-        f"results/task29/sweep/{opt}/lr{lr_tag(lr)}/seed{seed}/{name}.csv"
-        for opt in sw["optimizers"]
-        for lr in sw["lrs"][opt]
-        for seed in sw["seeds"]
-    ]
 
 
 rule summarize_task29:

@@ -10,15 +10,6 @@ T30_SECONDS_PER_EPOCH = {("mnist", "cnn"): 60, ("cifar10", "cnn"): 210, ("mnist"
 T30_MEM_MB = {("mnist", "cnn"): 4500, ("cifar10", "cnn"): 6000, ("mnist", "mlp"): 2000, ("cifar10", "mlp"): 3000}
 
 
-def t30_epochs(wc):
-    return T30["epochs"][wc.dataset][wc.model]
-
-
-def t30_runtime(wc):
-    """Minutes: measured seconds per epoch x epochs, doubled for a busy machine, plus start-up."""
-    return 5 + math.ceil(2 * T30_SECONDS_PER_EPOCH[(wc.dataset, wc.model)] * t30_epochs(wc) / 60)
-
-
 rule train_task30:
     """Task 30: train the network with (cnn) or without (mlp) convolution on one dataset, one seed."""
     input:
@@ -58,10 +49,6 @@ rule train_task30:
         ENV_TORCH
     script:
         "../../scripts/train_classifier.py"
-
-
-def t30_runs(name, seeds=None):
-    return expand(f"{T30_RUN}/{name}.csv", dataset=T30["datasets"], model=T30["models"], seed=seeds or T30["seeds"])
 
 
 rule summarize_task30:
