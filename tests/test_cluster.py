@@ -44,7 +44,7 @@ def run_on_slurm(workdir: Path, *extra, timeout=900):
         str(exe), "--profile", "profiles/slurm", "--configfile", "scales/smoke.yaml",
         "--default-resources", "slurm_partition=nnlabtest", "mem_mb=2000", "runtime=30",
         "--slurm-no-account", "--slurm-init-seconds-before-status-checks", "1",
-        "--slurm-keep-successful-logs", "--jobs", "4", *extra,
+        "--slurm-keep-successful-logs", "--jobs", "8", *extra,
     ]  # fmt: skip
     # The plugin ignores SIGTERM while it waits on job status: bound it with KILL.
     return subprocess.run(
