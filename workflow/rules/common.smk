@@ -38,7 +38,9 @@ def code(*modules):
 
 
 DATA_CODE = code("data/__init__.py", "data/dataset.py", "data/sources.py", "data/cache.py", "data/synthetic.py")
-TRAIN_CODE = code("models.py", "losses.py", "optim.py", "ftrl.py", "engine.py", "checkpoint.py", "results.py")
+TRAIN_CODE = code(
+    "models.py", "losses.py", "optim.py", "ftrl.py", "engine.py", "checkpoint.py", "results.py", "resources.py", "data/split.py"
+)
 PLOT_CODE = code("plots.py", "results.py")
 REPORT_CODE = sorted({*code("results.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))})
 

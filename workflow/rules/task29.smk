@@ -21,7 +21,7 @@ rule train_task29:
     validation split carved from the training set."""
     input:
         **dataset_files(T29["dataset"]),
-        code=sorted({*TRAIN_CODE, *DATA_CODE, *code("data/split.py", "resources.py")}),
+        code=sorted({*TRAIN_CODE, *DATA_CODE}),
     output:
         history=f"{T29_RUN}/history.csv",
         final=f"{T29_RUN}/final.csv",
@@ -69,7 +69,7 @@ rule train_task29:
     conda:
         ENV_TORCH
     script:
-        "../../scripts/train_with_predictions.py"
+        "../../scripts/train_classifier.py"
 
 
 rule summarize_task29:
