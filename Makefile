@@ -9,7 +9,7 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 SNAKEMAKE := .venv/bin/snakemake
 CORES ?= 4
 
-.PHONY: setup tex report smoke test bench clean
+.PHONY: setup tex report quick smoke test bench clean
 
 setup: $(VENV_STAMP) tex
 
@@ -37,6 +37,10 @@ report: setup
 	$(SNAKEMAKE) --cores $(CORES) --keep-going || { \
 		echo "Some jobs failed (see above). Building the report from the results that exist..."; \
 		$(SNAKEMAKE) --cores $(CORES) --config partial_report=True; exit 1; }
+
+# Every task on the real data at reduced settings (scales/quick.yaml): about 20 minutes on 2 cores.
+quick: setup
+	$(SNAKEMAKE) --cores 2 --configfile scales/quick.yaml --keep-going
 
 smoke: setup
 	$(SNAKEMAKE) --cores 2 --configfile scales/smoke.yaml

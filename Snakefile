@@ -14,9 +14,17 @@ configfile: "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/task22.smk"
+include: "workflow/rules/task23.smk"
 include: "workflow/rules/task24.smk"
+include: "workflow/rules/task29.smk"
+include: "workflow/rules/task30.smk"
 include: "workflow/rules/task25.smk"
 include: "workflow/rules/task31.smk"
+include: "workflow/rules/task33.smk"
+include: "workflow/rules/task32.smk"
+include: "workflow/rules/task27.smk"
+include: "workflow/rules/task28.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -1,4 +1,4 @@
-"""Train one classifier run and write its history, final and timing CSVs (train_* rules)."""
+"""Train one classifier run; write its history, final and timing CSVs (and predictions.csv if the rule names it)."""
 
 import sys
 from pathlib import Path
@@ -7,7 +7,7 @@ from nnlab.data import load_cache
 from nnlab.engine import resolve_device, train_classifier
 from nnlab.logs import tee_to
 from nnlab.resources import is_out_of_memory, limit_memory, out_of_memory_message
-from nnlab.results import write_run
+from nnlab.results import write_predictions, write_run
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
@@ -28,4 +28,6 @@ with tee_to(sm.log[0]):
         print(out_of_memory_message(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb), file=sys.stderr)
         sys.exit(1)
     write_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
+    if "predictions" in sm.output.keys():  # optional output: predicted class per test image
+        write_predictions(sm.output.predictions, result.test_predictions, data.y_test)
     checkpoint.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""Facts about per-epoch curves: when a loss settles, how much of its decrease is done by an epoch.
+"""Facts about per-epoch curves: when a loss settles, how much of its decrease is done by an epoch,
+and learning curves averaged over seeds.
 
 numpy only (no torch), so summary jobs run in the report environment.
 """
@@ -9,7 +10,7 @@ import math
 
 import numpy as np
 
-from nnlab.results import read_rows
+from nnlab.results import HISTORY_FIELDS, mean_std, read_rows
 
 
 def convergence(losses, tolerance: float = 0.05, claim_epoch: int = 10) -> dict:
@@ -70,3 +71,24 @@ def summarize_regression(final_csvs, history_csvs, tolerance: float = 0.05, clai
             row["claim_below_constant"] = facts["loss_at_claim"] < row["target_variance"]
         rows.append({k: int(v) if isinstance(v, bool) else v for k, v in row.items()})  # CSV: 0/1
     return rows
+
+METRICS = HISTORY_FIELDS[1:]
+
+
+def mean_curve(history_csvs: list) -> list[dict]:
+    """One row per epoch that every run reached: `runs`, and `<metric>_mean`/`_std` over the runs.
+
+    A run that diverged stops early, so the curve covers the epochs all runs have.
+    """
+    runs = [read_rows(p) for p in history_csvs]
+    n = min((len(r) for r in runs), default=0)
+    out = []
+    for i in range(n):
+        row = {"epoch": runs[0][i]["epoch"], "runs": len(runs)}
+        for m in METRICS:
+            row[f"{m}_mean"], row[f"{m}_std"] = mean_std([r[i][m] for r in runs])
+        out.append(row)
+    return out
+
+
+CURVE_FIELDS = ["epoch", "runs"] + [f"{m}_{s}" for m in METRICS for s in ("mean", "std")]

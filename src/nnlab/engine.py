@@ -59,13 +59,18 @@ def to_tensors(x: np.ndarray, y: np.ndarray, device: torch.device) -> tuple[torc
     return xt, torch.from_numpy(y).to(device)
 
 
-def evaluate(model, loss_fn, x: torch.Tensor, y: torch.Tensor, predictions: list | None = None) -> tuple[float, float]:
-    """Mean loss and accuracy over a whole split; predicted classes appended to `predictions`."""
+def evaluate(
+    model, loss_fn, x: torch.Tensor, y: torch.Tensor, predictions: list | None = None, batch_size: int = EVAL_BATCH
+) -> tuple[float, float]:
+    """Mean loss and accuracy over a whole split; predicted classes appended to `predictions`.
+
+    `batch_size` images go through at once: smaller bounds the activation memory of a wide net.
+    """
     model.eval()
     total_loss, correct = 0.0, 0
     with torch.inference_mode():
-        for i in range(0, len(x), EVAL_BATCH):
-            xb, yb = x[i : i + EVAL_BATCH].float().div_(255), y[i : i + EVAL_BATCH]
+        for i in range(0, len(x), batch_size):
+            xb, yb = x[i : i + batch_size].float().div_(255), y[i : i + batch_size]
             out = model(xb)
             total_loss += loss_fn(out, yb).item() * len(yb)
             pred = out.argmax(1)
@@ -82,6 +87,7 @@ def train_classifier(
     loss: str = "cross_entropy",
     optimizer: str = "adam",
     lr: float = 1e-3,
+    optimizer_options: dict | None = None,
     epochs: int = 10,
     batch_size: int = 128,
     seed: int = 0,
@@ -90,15 +96,20 @@ def train_classifier(
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
     progress: bool = False,
+    eval_batch_size: int = EVAL_BATCH,
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
 
+    `optimizer_options` are the optimiser's hyperparameters other than the learning rate.
     With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
     with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
     progress bar is drawn on the terminal (not in the log) during each epoch.
+    `eval_batch_size`: test images per forward pass when evaluating (memory, not results).
     """
     settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
                     batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+    if optimizer_options:  # only when given, so runs without options keep their fingerprints
+        settings["optimizer_options"] = optimizer_options
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)
@@ -106,7 +117,7 @@ def train_classifier(
         torch.use_deterministic_algorithms(True)
     loss_fn = LOSSES[loss]
     model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
+    opt = build_optimizer(optimizer, model.parameters(), lr, optimizer_options)
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
@@ -149,7 +160,7 @@ def train_classifier(
             log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
             break
         preds: list = []
-        test_loss, test_acc = evaluate(model, loss_fn, x_test, y_test, preds)
+        test_loss, test_acc = evaluate(model, loss_fn, x_test, y_test, preds, eval_batch_size)
         result.test_predictions = np.concatenate(preds)
         row = {
             "epoch": epoch,

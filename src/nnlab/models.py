@@ -23,12 +23,69 @@ def build_mlp(in_features: int, hidden: list[int], n_out: int, activation: str =
     return nn.Sequential(*layers)
 
 
+def build_cnn(
+    image_shape: tuple[int, int, int],
+    n_out: int,
+    conv: list[list[int]],
+    kernel: int = 3,
+    padding: str = "valid",
+    pool: int = 2,
+    conv_dropout: float = 0.0,
+    dense: list[int] = (),
+    dense_dropout: float = 0.0,
+    activation: str = "relu",
+) -> nn.Sequential:
+    """Blocks of convolutions, each block closed by max-pooling (and dropout), then dense layers.
+
+    `image_shape` is (H, W, C) as the data layer stores it; the network takes NCHW batches, so
+    the same spec works for 1-channel (MNIST) and 3-channel (CIFAR-10) images. `conv` lists the
+    output channels per block, e.g. [[32, 64]] (Keras' mnist_cnn example: two convolutions, one
+    pooling) or [[32, 32], [64, 64]] (a small VGG-style net). `padding` is "valid" (the image
+    shrinks by kernel-1 per convolution, Keras' default) or "same". Outputs are logits.
+    """
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same', not {padding!r}")
+    h, w, c = image_shape
+    layers: list[nn.Module] = []
+    for block in conv:
+        for channels in block:
+            layers += [nn.Conv2d(c, channels, kernel, padding=padding), ACTIVATIONS[activation]()]
+            c = channels
+            if padding == "valid":
+                h, w = h - kernel + 1, w - kernel + 1
+        layers.append(nn.MaxPool2d(pool))
+        h, w = h // pool, w // pool
+        if h < 1 or w < 1:
+            raise ValueError(f"image {image_shape[:2]} is too small for conv blocks {conv} (kernel {kernel}, {padding})")
+        if conv_dropout:
+            layers.append(nn.Dropout(conv_dropout))
+    layers.append(nn.Flatten())
+    width = c * h * w
+    for d in dense:
+        layers += [nn.Linear(width, d), ACTIVATIONS[activation]()]
+        if dense_dropout:
+            layers.append(nn.Dropout(dense_dropout))
+        width = d
+    layers.append(nn.Linear(width, n_out))
+    return nn.Sequential(*layers)
+
+
+CNN_KEYS = ("kernel", "padding", "pool", "conv_dropout", "dense", "dense_dropout", "activation")
+
+
 def build_model(spec: dict, image_shape: tuple[int, int, int], n_classes: int) -> nn.Module:
-    """`spec` is e.g. {"kind": "mlp", "hidden": [1024, 256, 256], "activation": "relu"}."""
+    """`spec` is e.g. {"kind": "mlp", "hidden": [1024, 256, 256], "activation": "relu"}
+
+    or {"kind": "cnn", "conv": [[32, 64]], "kernel": 3, "pool": 2, "dense": [128], ...}
+    (see `build_cnn`). `image_shape` is (H, W, C).
+    """
     kind = spec.get("kind", "mlp")
     if kind == "mlp":
         return build_mlp(math.prod(image_shape), list(spec.get("hidden", [])), n_classes, spec.get("activation", "relu"))
-    raise ValueError(f"unknown model kind {kind!r}; known: mlp")
+    if kind == "cnn":
+        options = {k: spec[k] for k in CNN_KEYS if k in spec}
+        return build_cnn(tuple(image_shape), n_classes, [list(b) for b in spec["conv"]], **options)
+    raise ValueError(f"unknown model kind {kind!r}; known: mlp, cnn")
 
 
 def count_parameters(model: nn.Module) -> int:

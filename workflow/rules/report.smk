@@ -1,6 +1,31 @@
 REPORT_TEMPLATES = sorted(str(p) for p in Path("report").rglob("*.tex.j2"))
 
 
+rule collect_benchmarks:
+    """Tabulate wall time, CPU time and peak memory of every job behind the report (its benchmark files)."""
+    input:
+        benchmarks=report_benchmarks,
+        code=code("report/benchmarks.py", "results.py"),
+    output:
+        table="results/report/benchmarks.csv",
+    params:
+        root="results/benchmarks",
+    log:
+        log_path("collect_benchmarks"),
+    benchmark:
+        bench_path("collect_benchmarks")
+    message:
+        "Collecting the jobs' wall time and peak memory for the appendix"
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=5,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/collect_benchmarks.py"
+
+
 rule render_report:
     """Fill the LaTeX templates with this run's tables, figures, config and the original's numbers."""
     input:
@@ -8,6 +33,7 @@ rule render_report:
         main_template="report/main.tex.j2",
         templates=REPORT_TEMPLATES,
         original="report/original.yaml",
+        benchmarks="results/report/benchmarks.csv",
         code=REPORT_CODE,
     output:
         tex="results/report/main.tex",

@@ -119,3 +119,7 @@ REPORT_INPUTS.update(
     task24_accuracy="results/task24/figures/accuracy.pdf",
     task24_loss="results/task24/figures/loss.pdf",
 )
+register_benchmarks("prepare_dataset", "{dataset}", dataset=T24["dataset"])
+register_benchmarks("train_task24", "{loss}_seed{seed}", loss=T24["losses"], seed=T24["seeds"])
+register_benchmarks("summarize_task24")
+register_benchmarks("plot_task24")

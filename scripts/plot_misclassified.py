@@ -1,0 +1,28 @@
+"""A few misclassified test images per dataset and model, one row each (plot_*_misclassified rules).
+
+Inputs: `predictions` (one CSV per entry of params.runs, same order), `npz`/`meta` (one dataset cache
+per entry of params.datasets). Params: runs [{dataset, model}], datasets, per_model (images per row).
+"""
+
+from nnlab.data import load_cache
+from nnlab.gallery import gallery, misclassified
+from nnlab.logs import tee_to
+from nnlab.results import read_rows
+
+sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
+NAMES = {"cnn": "CNN", "mlp": "MLP", "mnist": "MNIST", "cifar10": "CIFAR-10"}
+
+with tee_to(sm.log[0]):
+    data = {d: load_cache(n, m) for d, n, m in zip(sm.params.datasets, sm.input.npz, sm.input.meta, strict=True)}
+    panels = []
+    for run, csv in zip(sm.params.runs, sm.input.predictions, strict=True):
+        ds = data[run["dataset"]]
+        shown, wrong = misclassified(read_rows(csv), sm.params.per_model)
+        panels.append({
+            "title": f"{NAMES[run['dataset']]} {NAMES[run['model']]}\n{wrong} of {len(ds.y_test)} wrong",
+            "images": ds.x_test[[r["index"] for r in shown]],
+            "captions": [f"{ds.classes[r['label']]}$\\to${ds.classes[r['prediction']]}" for r in shown],
+            "note": "no errors",
+        })  # fmt: skip
+        print(f"{run}: {wrong} misclassified, showing {len(shown)}")
+    gallery(panels, sm.output.figure, sm.params.per_model)

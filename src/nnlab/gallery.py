@@ -1,0 +1,49 @@
+"""Image galleries for the report: e.g. a few misclassified test images per model (task 30)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnlab.plots import plt, save
+
+
+def misclassified(rows: list[dict], count: int) -> tuple[list[dict], int]:
+    """The first `count` wrongly predicted test images (by index) and how many are wrong in all.
+
+    `rows` are a predictions CSV's rows (index, label, prediction). Taking the first errors by
+    index, not a random draw, makes the figure the same on every rerun.
+    """
+    wrong = [r for r in rows if r["label"] != r["prediction"]]
+    return wrong[:count], len(wrong)
+
+
+def gallery(panels: list[dict], path, columns: int) -> None:
+    """One row of images per panel: {"title", "images" (N, H, W, C) uint8, "captions", "note"}.
+
+    Grey images (C = 1) are shown black on white, as digits are printed; colour ones as they are.
+    """
+    columns = max(1, columns)
+    rows = max(1, len(panels))
+    fig, axes = plt.subplots(rows, columns, figsize=(0.95 * columns + 1.6, 1.15 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+    for r, panel in enumerate(panels):
+        row = axes[r]
+        row[0].set_ylabel(panel["title"], fontsize=7, rotation=0, ha="right", va="center", labelpad=6)
+        images = panel["images"]
+        if len(images) == 0:
+            row[0].text(0.5, 0.5, panel.get("note") or "none", fontsize=7, ha="center", va="center", transform=row[0].transAxes)
+        for c, (img, caption) in enumerate(zip(images, panel["captions"])):
+            if c >= columns:
+                break
+            img = np.asarray(img)
+            if img.shape[-1] == 1:
+                row[c].imshow(img[..., 0], cmap="gray_r", vmin=0, vmax=255, interpolation="nearest")
+            else:
+                row[c].imshow(img, interpolation="nearest")
+            row[c].set_title(caption, fontsize=6, pad=2)
+    fig.subplots_adjust(wspace=0.08, hspace=0.45)
+    save(fig, path)

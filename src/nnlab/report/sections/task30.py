@@ -1,0 +1,144 @@
+"""Task 30 section: with vs without convolution on MNIST and CIFAR-10; tables, gaps and their noise."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from nnlab.report.discussion import compare
+from nnlab.results import read_rows
+
+DATASETS = {"mnist": ("MNIST", (28, 28, 1)), "cifar10": ("CIFAR-10", (32, 32, 3))}
+MODELS = {"cnn": "with convolution (CNN)", "mlp": "without convolution (MLP)"}
+# Well-known networks, named in the setup when a spec is exactly one of them.
+KNOWN = [
+    (
+        {"kind": "cnn", "conv": [[32, 64]], "kernel": 3, "padding": "valid", "pool": 2,
+         "conv_dropout": 0.25, "dense": [128], "dense_dropout": 0.5},
+        "the network of Keras' mnist_cnn example",
+    ),
+    (
+        {"kind": "cnn", "conv": [[32, 32], [64, 64]], "kernel": 3, "padding": "same", "pool": 2,
+         "conv_dropout": 0.25, "dense": [512], "dense_dropout": 0.5},
+        "a small VGG-style network (two blocks of two 3x3 convolutions), close to Keras' cifar10_cnn "
+        "example, which leaves the second convolution of each block unpadded",
+    ),
+    ({"kind": "mlp", "hidden": [1024, 256, 256]}, "task 28's network, its input size adapted to the images"),
+]  # fmt: skip
+
+
+def known_name(spec: dict) -> str | None:
+    """The name of a well-known network if `spec` is exactly it (default activation relu)."""
+    plain = {k: v for k, v in spec.items() if not (k == "activation" and v == "relu")}
+    return next((name for known, name in KNOWN if known == plain), None)
+
+
+def describe_network(spec: dict, image_shape: tuple[int, int, int], n_out: int = 10) -> str:
+    """A spec as one line of layers, e.g. "conv32-conv64 (3x3, valid) - maxpool 2 - dropout 0.25 - ...; relu ...".
+
+    The layer sizes come from the spec alone (same arithmetic as `nnlab.models.build_cnn`).
+    """
+    act = spec.get("activation", "relu")
+    if spec.get("kind", "mlp") == "mlp":
+        widths = [math.prod(image_shape), *spec.get("hidden", []), n_out]
+        return f"dense {'-'.join(map(str, widths))}; {act} hidden units"
+    k, pad, pool = spec.get("kernel", 3), spec.get("padding", "valid"), spec.get("pool", 2)
+    parts = []
+    for block in spec["conv"]:
+        parts.append(f"{'-'.join(f'conv{c}' for c in block)} ({k}x{k}, {pad})")
+        parts.append(f"maxpool {pool}")
+        if spec.get("conv_dropout"):
+            parts.append(f"dropout {spec['conv_dropout']}")
+    for d in spec.get("dense", []):
+        parts.append(f"dense {d}")
+        if spec.get("dense_dropout"):
+            parts.append(f"dropout {spec['dense_dropout']}")
+    parts.append(f"dense {n_out}")
+    return " - ".join(parts) + f"; {act} after each convolution and hidden dense layer"
+
+
+def binomial_se(p: float, n: int) -> float:
+    """Standard error of an accuracy p measured on n test images (test-set sampling noise only)."""
+    return math.sqrt(max(p * (1 - p), 0.0) / n) if n else float("nan")
+
+
+def gap(cnn: dict, mlp: dict, n_test: int) -> dict:
+    """CNN minus MLP test accuracy, with its standard error and whether it exceeds twice that.
+
+    With two or more seeds per model the error is the seed-to-seed one (`compare`); with one seed
+    only the test-set sampling error sqrt(p(1-p)/n) is known, which understates the seed noise.
+    """
+    c = compare(cnn, mlp)
+    value = cnn["test_accuracy_mean"] - mlp["test_accuracy_mean"]
+    if c["verdict"] == "unknown":
+        se = math.hypot(binomial_se(cnn["test_accuracy_mean"], n_test), binomial_se(mlp["test_accuracy_mean"], n_test))
+        noise = "test sampling"
+    else:
+        se, noise = c["se"], "seeds"
+    return {"value": value, "se": se, "noise": noise, "significant": abs(value) > 2 * se}
+
+
+def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
+    """`inputs`: task30_table, task30_misclassified, task30_data_<dataset>; `cfg`: config["task30"]."""
+    rows = read_rows(inputs["task30_table"])
+    datasets = []
+    for name in cfg["datasets"]:
+        label, shape = DATASETS[name]
+        meta = json.loads(open(inputs[f"task30_data_{name}"]).read()) if f"task30_data_{name}" in inputs else {}
+        n_test = sum(meta.get("counts", {}).get("test", []))
+        orig = original.get(name, {})
+        by_model = {}
+        for r in rows:
+            if r["dataset"] != name:
+                continue
+            r["name"] = MODELS.get(r["model"], r["model"])
+            r["epochs"] = cfg["epochs"][name][r["model"]]
+            r["original"] = orig.get(r["model"])
+            r["delta"] = r["test_accuracy_mean"] - r["original"] if r["original"] is not None else None
+            by_model[r["model"]] = r
+        d = {
+            "name": name,
+            "label": label,
+            "rows": [by_model[m] for m in cfg["models"] if m in by_model],
+            "networks": {m: describe_network(cfg["architectures"][m][name], shape) for m in cfg["models"]},
+            "known": {m: known_name(cfg["architectures"][m][name]) for m in cfg["models"]},
+            "source": meta.get("source", "unknown"),
+            "lossy": "imagefolder" in meta.get("source", ""),
+            "n_test": n_test,
+            "gap": None,
+        }
+        if "cnn" in by_model and "mlp" in by_model:
+            cnn, mlp = by_model["cnn"], by_model["mlp"]
+            d["gap"] = gap(cnn, mlp, n_test)
+            d["gap"]["original"] = orig["cnn"] - orig["mlp"] if {"cnn", "mlp"} <= set(orig) else None
+            d["gap"]["equal_epochs"] = cnn["epochs"] == mlp["epochs"]
+            d["gap"]["mlp_parameters"] = mlp["parameters"]
+            d["gap"]["cnn_parameters"] = cnn["parameters"]
+            # Test error shrinks by this factor when convolution is added.
+            err_cnn, err_mlp = 1 - cnn["test_accuracy_mean"], 1 - mlp["test_accuracy_mean"]
+            d["gap"]["error_ratio"] = err_mlp / err_cnn if err_cnn > 0 else None
+        datasets.append(d)
+    gaps = {d["name"]: d["gap"] for d in datasets if d["gap"]}
+    contrast = None
+    if "mnist" in gaps and "cifar10" in gaps:
+        m, c = gaps["mnist"], gaps["cifar10"]
+        diff = c["value"] - m["value"]
+        se = math.hypot(m["se"], c["se"])
+        contrast = {
+            "diff": diff,
+            "se": se,
+            "larger_for_cifar": diff > 0,
+            "significant": abs(diff) > 2 * se,
+            "original_larger_for_cifar": (c["original"] or 0) > (m["original"] or 0),
+            "cifar_mlp_parameters": c["mlp_parameters"],
+            "cifar_cnn_parameters": c["cnn_parameters"],
+            # the explanation of why convolution helps applies only if it does help, beyond noise
+            "convolution_helps_cifar": c["value"] > 0 and c["significant"],
+        }
+    return {
+        "setup": cfg,
+        "seeds": len(cfg["seeds"]),
+        "datasets": datasets,
+        "contrast": contrast,
+        "figure": rel(inputs["task30_misclassified"]) if "task30_misclassified" in inputs else None,
+    }

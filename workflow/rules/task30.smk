@@ -1,0 +1,115 @@
+import math
+
+T30 = config["task30"]
+T30_RUN = "results/task30/{dataset}/{model}/seed{seed}"
+
+# Measured on the 2-core development machine (2 torch threads, batch 128, full data; see the
+# benchmarks under results/benchmarks/train_task30): training seconds per epoch and peak memory
+# (max RSS) per job. Resources below are sized from these with a margin.
+T30_SECONDS_PER_EPOCH = {("mnist", "cnn"): 60, ("cifar10", "cnn"): 210, ("mnist", "mlp"): 7, ("cifar10", "mlp"): 12}
+T30_MEM_MB = {("mnist", "cnn"): 4500, ("cifar10", "cnn"): 6000, ("mnist", "mlp"): 2000, ("cifar10", "mlp"): 3000}
+
+
+rule train_task30:
+    """Task 30: train the network with (cnn) or without (mlp) convolution on one dataset, one seed."""
+    input:
+        npz=lambda wc: dataset_files(wc.dataset)["npz"],
+        meta=lambda wc: dataset_files(wc.dataset)["meta"],
+        code=TRAIN_CODE,
+    output:
+        history=f"{T30_RUN}/history.csv",
+        final=f"{T30_RUN}/final.csv",
+        timing=f"{T30_RUN}/timing.csv",
+        predictions=f"{T30_RUN}/predictions.csv",
+    params:
+        run=lambda wc: {
+            "model_spec": T30["architectures"][wc.model][wc.dataset],
+            "loss": T30["loss"],
+            "optimizer": T30["optimizer"],
+            "lr": T30["lr"],
+            "epochs": t30_epochs(wc),
+            "batch_size": T30["batch_size"],
+            "seed": int(wc.seed),
+            "device": config["device"],
+        },
+        labels=lambda wc: {"task": 30, "dataset": wc.dataset, "model": wc.model, "seed": int(wc.seed)},
+    log:
+        log_path("train_task30", "{dataset}_{model}_seed{seed}"),
+    benchmark:
+        bench_path("train_task30", "{dataset}_{model}_seed{seed}")
+    message:
+        "Training task 30, {wildcards.model} on {wildcards.dataset}, seed {wildcards.seed}"
+    wildcard_constraints:
+        model="cnn|mlp",
+    threads: config["threads"]
+    resources:
+        mem_mb=lambda wc: T30_MEM_MB[(wc.dataset, wc.model)],
+        runtime=t30_runtime,
+    conda:
+        ENV_TORCH
+    script:
+        "../../scripts/train_classifier.py"
+
+
+rule summarize_task30:
+    """Task 30: final test accuracy per dataset and model, mean ± std over seeds."""
+    input:
+        final=t30_runs("final"),
+        timing=t30_runs("timing"),
+        history=t30_runs("history"),
+        code=code("results.py"),
+    output:
+        table="results/task30/table.csv",
+    params:
+        by=["dataset", "model"],
+    log:
+        log_path("summarize_task30"),
+    benchmark:
+        bench_path("summarize_task30")
+    message:
+        "Summarising task 30 over seeds"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/summarize_runs.py"
+
+
+rule plot_task30_misclassified:
+    """Task 30: a few misclassified test images per dataset and model (first seed)."""
+    input:
+        predictions=t30_runs("predictions", seeds=T30["seeds"][:1]),
+        npz=[dataset_files(d)["npz"] for d in T30["datasets"]],
+        meta=[dataset_files(d)["meta"] for d in T30["datasets"]],
+        code=sorted({*PLOT_CODE, *DATA_CODE, *code("gallery.py")}),
+    output:
+        figure="results/task30/figures/misclassified.pdf",
+    params:
+        runs=[{"dataset": d, "model": m} for d in T30["datasets"] for m in T30["models"]],
+        datasets=T30["datasets"],
+        per_model=T30["misclassified"],
+    log:
+        log_path("plot_task30_misclassified"),
+    benchmark:
+        bench_path("plot_task30_misclassified")
+    message:
+        "Plotting task 30 misclassified test images"
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=5,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/plot_misclassified.py"
+
+
+REPORT_INPUTS.update(
+    task30_table="results/task30/table.csv",
+    task30_misclassified="results/task30/figures/misclassified.pdf",
+)
+# The dataset sidecars tell the section how many test images there are and where they came from.
+REPORT_INPUTS.update({f"task30_data_{d}": dataset_files(d)["meta"] for d in T30["datasets"]})
