@@ -1,7 +1,7 @@
 """nnlab: retrain every model of the lab report, write CSVs and figures, and compile the PDF.
 
-    snakemake --cores 4                                   # full report (hours on a 2-core CPU)
-    snakemake --cores 2 --configfile scales/smoke.yaml    # synthetic data, minutes
+snakemake --cores 4                                   # full report (hours on a 2-core CPU)
+snakemake --cores 2 --configfile scales/smoke.yaml    # synthetic data, minutes
 """
 
 from snakemake.utils import min_version
@@ -29,8 +29,8 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     """Build the report PDF and everything it needs (every table, figure and run CSV)."""
     input:
         pdf="results/report.pdf",
         results=[] if config["partial_report"] else list(REPORT_INPUTS.values()) + TARGETS,
-    default_target: True

@@ -40,6 +40,8 @@ with tee_to(sm.log[0]):
     write_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
     if "predictions" in sm.output.keys():
         # A diverged network has no meaningful predictions: the file then holds only its header.
-        write_predictions(sm.output.predictions, result.test_predictions if result.status == "ok" else None, data.y_test)
+        write_predictions(
+            sm.output.predictions, result.test_predictions if result.status == "ok" else None, data.y_test
+        )
     checkpoint.unlink(missing_ok=True)
     print(f"status {result.status}")

@@ -28,7 +28,9 @@ def available() -> str | None:
     if os.geteuid() != 0:
         return "needs root to start munged/slurmctld/slurmd"
     missing = [b for b in ("munged", "slurmctld", "slurmd", "sbatch", "squeue") if shutil.which(b) is None]
-    return f"Slurm not installed ({', '.join(missing)} missing): apt-get install {' '.join(PACKAGES)}" if missing else None
+    return (
+        f"Slurm not installed ({', '.join(missing)} missing): apt-get install {' '.join(PACKAGES)}" if missing else None
+    )
 
 
 def install() -> None:
