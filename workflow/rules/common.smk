@@ -50,6 +50,7 @@ TRAIN_CODE = code(
     "data/split.py",
 )
 PLOT_CODE = code("plots.py", "results.py")
+VAE_CODE = code("vae.py", "engine.py", "models.py", "losses.py", "optim.py", "results.py")  # tasks 32, 33
 REPORT_CODE = sorted({*code("results.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))})
 
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
@@ -108,6 +109,13 @@ def report_benchmarks(wildcards=None):
     """The registered benchmark files; with `partial_report: true`, only those that exist now."""
     paths = sorted(REPORT_BENCHMARKS)
     return [p for p in paths if Path(p).exists()] if config["partial_report"] else paths
+
+
+def all_targets(wildcards=None):
+    """The PDF, and (unless building a partial report) every registered table, figure and run CSV."""
+    if config["partial_report"]:
+        return ["results/report.pdf"]
+    return ["results/report.pdf", *REPORT_INPUTS.values(), *TARGETS]
 
 
 def report_inputs(wildcards=None):

@@ -1,6 +1,5 @@
 T33 = config["task33"]
 T33_RUN = "results/task33/{dataset}"
-VAE_CODE = code("vae.py", "engine.py", "models.py", "losses.py", "optim.py", "results.py")
 
 
 rule train_task33:
