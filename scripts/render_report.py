@@ -6,8 +6,10 @@ import yaml
 
 from nnlab.logs import tee_to
 from nnlab.report import common
+from nnlab.report.benchmarks import totals
 from nnlab.report.build import render
 from nnlab.report.sections import build_sections
+from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
@@ -18,6 +20,7 @@ with tee_to(sm.log[0]):
     out_dir = os.path.dirname(sm.output.tex)
     inputs = {k: v for k, v in sm.input.items() if k.startswith("task")}
     sections = build_sections(inputs, cfg, original, lambda p: os.path.relpath(p, out_dir))
+    benchmarks = read_rows(sm.input.benchmarks)
     render(
         sm.params.template_dir,
         sm.output.tex,
@@ -27,9 +30,13 @@ with tee_to(sm.log[0]):
             "scale": cfg["scale"],
             "tasks": common.TASKS,
             "sections": sections,
+            "unfinished": [t for t in sm.params.registered if t not in sections],
             "config_flat": common.flatten(cfg),
             "software": common.software(),
             "machine": common.machine(),
+            "benchmarks": benchmarks,
+            "benchmark_totals": totals(benchmarks),
+            "summary_templates": common.summary_templates(sm.params.template_dir),
         },
     )
     print(f"rendered {sm.output.tex} with sections {sorted(sections)}")

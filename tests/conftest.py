@@ -5,10 +5,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # Real data: NNLAB_DATA, else the shared folder beside the checkout (CI and dev machines here).
 REAL_DATA = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
+# The smoke build's report title: LaTeX specials from config must print literally (and read no file).
+SMOKE_TITLE = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é"
 TOP_LEVEL_SKIP = {".venv", ".git", "results", ".snakemake", "data", ".pytest_cache", ".ruff_cache"}
 
 
@@ -40,6 +43,10 @@ def snakemake(workdir: Path, *args, check=True, env=None, timeout=900):
 def smoke_build(tmp_path_factory):
     """One full smoke build shared by the end-to-end tests."""
     wd = copy_workflow(tmp_path_factory.mktemp("smoke") / "wf")
+    smoke = wd / "scales/smoke.yaml"
+    overlay = yaml.safe_load(smoke.read_text())
+    overlay.setdefault("report", {})["title"] = SMOKE_TITLE
+    smoke.write_text(yaml.safe_dump(overlay, allow_unicode=True))
     snakemake(wd, "--cores", "2", "--configfile", "scales/smoke.yaml")
     return wd
 

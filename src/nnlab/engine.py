@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
 
+from nnlab import checkpoint as ckpt
 from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters
 from nnlab.optim import build_optimizer
@@ -30,6 +31,18 @@ class TrainResult:
     parameters: int = 0
     device: str = "cpu"
     test_predictions: np.ndarray | None = None  # predicted class per test image, after the last epoch
+
+
+def _bar(epoch: int, epochs: int, frac: float, width: int = 30) -> None:
+    """A one-line progress bar on the terminal itself (sys.__stderr__), so logs stay clean."""
+    import sys
+
+    done = int(frac * width)
+    end = "\r" if frac < 1 else "\r" + " " * (width + 30) + "\r"
+    sys.__stderr__.write(
+        f"\r  epoch {epoch}/{epochs} [{'#' * done}{'.' * (width - done)}] {frac:4.0%}" + (end if frac >= 1 else "")
+    )
+    sys.__stderr__.flush()
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -48,13 +61,18 @@ def to_tensors(x: np.ndarray, y: np.ndarray, device: torch.device) -> tuple[torc
     return xt, torch.from_numpy(y).to(device)
 
 
-def evaluate(model, loss_fn, x: torch.Tensor, y: torch.Tensor, predictions: list | None = None) -> tuple[float, float]:
-    """Mean loss and accuracy over a whole split; predicted classes appended to `predictions`."""
+def evaluate(
+    model, loss_fn, x: torch.Tensor, y: torch.Tensor, predictions: list | None = None, batch_size: int = EVAL_BATCH
+) -> tuple[float, float]:
+    """Mean loss and accuracy over a whole split; predicted classes appended to `predictions`.
+
+    `batch_size` images go through at once: smaller bounds the activation memory of a wide net.
+    """
     model.eval()
     total_loss, correct = 0.0, 0
     with torch.inference_mode():
-        for i in range(0, len(x), EVAL_BATCH):
-            xb, yb = x[i : i + EVAL_BATCH].float().div_(255), y[i : i + EVAL_BATCH]
+        for i in range(0, len(x), batch_size):
+            xb, yb = x[i : i + batch_size].float().div_(255), y[i : i + batch_size]
             out = model(xb)
             total_loss += loss_fn(out, yb).item() * len(yb)
             pred = out.argmax(1)
@@ -71,14 +89,29 @@ def train_classifier(
     loss: str = "cross_entropy",
     optimizer: str = "adam",
     lr: float = 1e-3,
+    optimizer_options: dict | None = None,
     epochs: int = 10,
     batch_size: int = 128,
     seed: int = 0,
     device: str = "auto",
     threads: int = 1,
     log: Callable[[str], None] = print,
+    checkpoint: str | None = None,
+    progress: bool = False,
+    eval_batch_size: int = EVAL_BATCH,
 ) -> TrainResult:
-    """Train a classifier on a `Dataset` and return its per-epoch history."""
+    """Train a classifier on a `Dataset` and return its per-epoch history.
+
+    `optimizer_options` are the optimiser's hyperparameters other than the learning rate.
+    With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
+    with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
+    progress bar is drawn on the terminal (not in the log) during each epoch.
+    `eval_batch_size`: test images per forward pass when evaluating (memory, not results).
+    """
+    settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
+                    batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+    if optimizer_options:  # only when given, so runs without options keep their fingerprints
+        settings["optimizer_options"] = optimizer_options
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)
@@ -86,13 +119,26 @@ def train_classifier(
         torch.use_deterministic_algorithms(True)
     loss_fn = LOSSES[loss]
     model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
+    opt = build_optimizer(optimizer, model.parameters(), lr, optimizer_options)
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
     result = TrainResult(parameters=count_parameters(model), device=str(dev))
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
+    fp = ckpt.fingerprint(settings, data.y_train, data.x_test) if checkpoint else ""
+    first = 1
+    state = ckpt.load(checkpoint, fp)
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        shuffler.set_state(state["shuffler"])
+        torch.set_rng_state(state["rng"])
+        result.history, result.seconds = state["history"], state["seconds"]
+        result.test_predictions = state["test_predictions"]
+        first = len(result.history) + 1
+        log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
+    bar_every = max(1, n // batch_size // 50)  # about 50 redraws per epoch
+    for epoch in range(first, epochs + 1):
         start = time.perf_counter()
         perm = torch.randperm(n, generator=shuffler).to(dev)
         loss_sum = torch.zeros((), device=dev)
@@ -108,13 +154,15 @@ def train_classifier(
             # Accumulate on the device: a .item() per batch would sync and slow CUDA runs.
             loss_sum += batch_loss.detach() * len(yb)
             correct += (out.detach().argmax(1) == yb).sum()
+            if progress and ((i // batch_size) % bar_every == 0 or i + batch_size >= n):
+                _bar(epoch, epochs, min(i + batch_size, n) / n)
         train_loss = loss_sum.item() / n
         if not math.isfinite(train_loss):
             result.status = "diverged"
             log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
             break
         preds: list = []
-        test_loss, test_acc = evaluate(model, loss_fn, x_test, y_test, preds)
+        test_loss, test_acc = evaluate(model, loss_fn, x_test, y_test, preds, eval_batch_size)
         result.test_predictions = np.concatenate(preds)
         row = {
             "epoch": epoch,
@@ -130,4 +178,11 @@ def train_classifier(
             f"epoch {epoch}/{epochs}  train loss {train_loss:.4f} acc {row['train_accuracy']:.4f}  "
             f"test loss {test_loss:.4f} acc {test_acc:.4f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
         )
+        if checkpoint:
+            ckpt.save(checkpoint, {
+                "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),
+                "shuffler": shuffler.get_state(), "rng": torch.get_rng_state(),
+                "history": result.history, "seconds": result.seconds,
+                "test_predictions": result.test_predictions,
+            })  # fmt: skip
     return result

@@ -1,30 +1,59 @@
 REPORT_TEMPLATES = sorted(str(p) for p in Path("report").rglob("*.tex.j2"))
 
 
+rule collect_benchmarks:
+    """Tabulate wall time, CPU time and peak memory of every job behind the report (its benchmark files)."""
+    input:
+        benchmarks=report_benchmarks,
+        code=code("report/benchmarks.py", "results.py"),
+    output:
+        table="results/report/benchmarks.csv",
+    log:
+        log_path("collect_benchmarks"),
+    benchmark:
+        bench_path("collect_benchmarks")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=5,
+    params:
+        root="results/benchmarks",
+    message:
+        "Collecting the jobs' wall time and peak memory for the appendix"
+    script:
+        "../../scripts/collect_benchmarks.py"
+
+
 rule render_report:
     """Fill the LaTeX templates with this run's tables, figures, config and the original's numbers."""
     input:
+        unpack(report_inputs),
+        main_template="report/main.tex.j2",
         templates=REPORT_TEMPLATES,
         original="report/original.yaml",
-        **REPORT_INPUTS,
+        benchmarks="results/report/benchmarks.csv",
         code=REPORT_CODE,
     output:
         tex="results/report/main.tex",
-    params:
-        config=config,
-        template_dir="report",
     log:
         log_path("render_report"),
     benchmark:
         bench_path("render_report")
-    message:
-        "Rendering the LaTeX report"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        config=config,
+        template_dir=lambda wildcards, input: os.path.dirname(input.main_template),
+        # tasks that have rules in this workflow: one without results is marked as not finished
+        registered=sorted({int(k.split("_")[0].removeprefix("task")) for k in REPORT_INPUTS}),
+    message:
+        "Rendering the LaTeX report"
     script:
         "../../scripts/render_report.py"
 
@@ -33,21 +62,26 @@ rule compile_report:
     """Compile the report with latexmk (no shell escape, stop on first error)."""
     input:
         tex="results/report/main.tex",
-        figures=[p for p in REPORT_INPUTS.values() if p.endswith((".pdf", ".png"))],
+        figures=report_figures,
         code=code("report/compile.py"),
     output:
-        pdf=report("results/report.pdf", caption="../report/pdf.rst", category="Report"),
+        pdf=report(
+            "results/report.pdf",
+            caption="../report/pdf.rst",
+            category="Report",
+            labels={"file": "report.pdf"},
+        ),
     log:
         log_path("compile_report"),
     benchmark:
         bench_path("compile_report")
-    message:
-        "Compiling the PDF report with latexmk"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
-    conda:
-        ENV_REPORT
+    message:
+        "Compiling the PDF report with latexmk"
     script:
         "../../scripts/compile_report.py"

@@ -11,6 +11,18 @@ rule train_task24:
         history=f"{T24_RUN}/history.csv",
         final=f"{T24_RUN}/final.csv",
         timing=f"{T24_RUN}/timing.csv",
+    log:
+        log_path("train_task24", "{loss}_seed{seed}"),
+    benchmark:
+        bench_path("train_task24", "{loss}_seed{seed}")
+    wildcard_constraints:
+        loss="mse|cross_entropy",
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=20,
     params:
         run=lambda wc: {
             "model_spec": T24["model"],
@@ -23,51 +35,46 @@ rule train_task24:
             "device": config["device"],
         },
         labels=lambda wc: {"task": 24, "loss": wc.loss, "seed": int(wc.seed)},
-    log:
-        log_path("train_task24", "{loss}_seed{seed}"),
-    benchmark:
-        bench_path("train_task24", "{loss}_seed{seed}")
     message:
         "Training task 24, loss {wildcards.loss}, seed {wildcards.seed}"
-    wildcard_constraints:
-        loss="mse|cross_entropy",
-    threads: config["threads"]
-    resources:
-        mem_mb=3000,
-        runtime=20,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_classifier.py"
 
 
-def t24_runs(name):
-    return expand(f"{T24_RUN}/{name}.csv", loss=T24["losses"], seed=T24["seeds"])
+T24_RUNS = {
+    name: expand(f"{T24_RUN}/{name}.csv", loss=T24["losses"], seed=T24["seeds"])
+    for name in ("history", "final", "timing")
+}
 
 
 rule summarize_task24:
     """Task 24: final test accuracy per loss, mean ± std over seeds."""
     input:
-        final=t24_runs("final"),
-        timing=t24_runs("timing"),
-        history=t24_runs("history"),
+        final=T24_RUNS["final"],
+        timing=T24_RUNS["timing"],
+        history=T24_RUNS["history"],
         code=code("results.py"),
     output:
-        table="results/task24/table.csv",
-    params:
-        by=["loss"],
+        table=report(
+            "results/task24/table.csv",
+            caption="../report/task24_table.rst",
+            category="Task 24",
+            labels={"figure": "test accuracy per loss"},
+        ),
     log:
         log_path("summarize_task24"),
     benchmark:
         bench_path("summarize_task24")
-    message:
-        "Summarising task 24 over seeds"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        by=["loss"],
+    message:
+        "Summarising task 24 over seeds"
     script:
         "../../scripts/summarize_runs.py"
 
@@ -78,26 +85,41 @@ rule plot_task24:
         **{loss: expand(f"{T24_RUN}/history.csv", loss=loss, seed=T24["seeds"]) for loss in T24["losses"]},
         code=PLOT_CODE,
     output:
-        accuracy="results/task24/figures/accuracy.pdf",
-        loss="results/task24/figures/loss.pdf",
+        accuracy=report(
+            "results/task24/figures/accuracy.pdf",
+            caption="../report/task24_curves.rst",
+            category="Task 24",
+            labels={"figure": "accuracy per epoch"},
+        ),
+        loss=report(
+            "results/task24/figures/loss.pdf",
+            caption="../report/task24_curves.rst",
+            category="Task 24",
+            labels={"figure": "loss per epoch"},
+        ),
     log:
         log_path("plot_task24"),
     benchmark:
         bench_path("plot_task24")
-    message:
-        "Plotting task 24 learning curves"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    message:
+        "Plotting task 24 learning curves"
     script:
         "../../scripts/plot_learning_curves.py"
 
 
+TARGETS.extend(T24_RUNS["history"] + T24_RUNS["final"] + T24_RUNS["timing"])
 REPORT_INPUTS.update(
     task24_table="results/task24/table.csv",
     task24_accuracy="results/task24/figures/accuracy.pdf",
     task24_loss="results/task24/figures/loss.pdf",
 )
+register_benchmarks("prepare_dataset", "{dataset}", dataset=T24["dataset"])
+register_benchmarks("train_task24", "{loss}_seed{seed}", loss=T24["losses"], seed=T24["seeds"])
+register_benchmarks("summarize_task24")
+register_benchmarks("plot_task24")

@@ -14,15 +14,6 @@ T30_SECONDS_PER_EPOCH = {("mnist", "cnn"): 60, ("cifar10", "cnn"): 210, ("mnist"
 T30_MEM_MB = {("mnist", "cnn"): 4000, ("cifar10", "cnn"): 6000, ("mnist", "mlp"): 1500, ("cifar10", "mlp"): 2000}
 
 
-def t30_epochs(wc):
-    return T30["epochs"][wc.dataset][wc.model]
-
-
-def t30_runtime(wc):
-    """Minutes: measured seconds per epoch x epochs, doubled for a busy machine, plus start-up."""
-    return 5 + math.ceil(2 * T30_SECONDS_PER_EPOCH[(wc.dataset, wc.model)] * t30_epochs(wc) / 60)
-
-
 rule train_task30:
     """Task 30: train the network with (cnn) or without (mlp) convolution on one dataset, one seed."""
     input:
@@ -34,6 +25,18 @@ rule train_task30:
         final=f"{T30_RUN}/final.csv",
         timing=f"{T30_RUN}/timing.csv",
         predictions=f"{T30_RUN}/predictions.csv",
+    log:
+        log_path("train_task30", "{dataset}_{model}_seed{seed}"),
+    benchmark:
+        bench_path("train_task30", "{dataset}_{model}_seed{seed}")
+    wildcard_constraints:
+        model="cnn|mlp",
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        mem_mb=lambda wc: T30_MEM_MB[(wc.dataset, wc.model)],
+        runtime=t30_runtime,
     params:
         run=lambda wc: {
             "model_spec": T30["architectures"][wc.model][wc.dataset],
@@ -46,26 +49,10 @@ rule train_task30:
             "device": config["device"],
         },
         labels=lambda wc: {"task": 30, "dataset": wc.dataset, "model": wc.model, "seed": int(wc.seed)},
-    log:
-        log_path("train_task30", "{dataset}_{model}_seed{seed}"),
-    benchmark:
-        bench_path("train_task30", "{dataset}_{model}_seed{seed}")
     message:
         "Training task 30, {wildcards.model} on {wildcards.dataset}, seed {wildcards.seed}"
-    wildcard_constraints:
-        model="cnn|mlp",
-    threads: config["threads"]
-    resources:
-        mem_mb=lambda wc: T30_MEM_MB[(wc.dataset, wc.model)],
-        runtime=t30_runtime,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_classifier.py"
-
-
-def t30_runs(name, seeds=None):
-    return expand(f"{T30_RUN}/{name}.csv", dataset=T30["datasets"], model=T30["models"], seed=seeds or T30["seeds"])
 
 
 rule summarize_task30:
@@ -77,20 +64,20 @@ rule summarize_task30:
         code=code("results.py"),
     output:
         table="results/task30/table.csv",
-    params:
-        by=["dataset", "model"],
     log:
         log_path("summarize_task30"),
     benchmark:
         bench_path("summarize_task30")
-    message:
-        "Summarising task 30 over seeds"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        by=["dataset", "model"],
+    message:
+        "Summarising task 30 over seeds"
     script:
         "../../scripts/summarize_runs.py"
 
@@ -104,22 +91,22 @@ rule plot_task30_misclassified:
         code=sorted({*PLOT_CODE, *DATA_CODE, *code("gallery.py")}),
     output:
         figure="results/task30/figures/misclassified.pdf",
-    params:
-        runs=[{"dataset": d, "model": m} for d in T30["datasets"] for m in T30["models"]],
-        datasets=T30["datasets"],
-        per_model=T30["misclassified"],
     log:
         log_path("plot_task30_misclassified"),
     benchmark:
         bench_path("plot_task30_misclassified")
-    message:
-        "Plotting task 30 misclassified test images"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        runs=[{"dataset": d, "model": m} for d in T30["datasets"] for m in T30["models"]],
+        datasets=T30["datasets"],
+        per_model=T30["misclassified"],
+    message:
+        "Plotting task 30 misclassified test images"
     script:
         "../../scripts/plot_misclassified.py"
 

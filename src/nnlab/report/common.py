@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import shutil
+import subprocess
 import sys
 from importlib import metadata
-
+from pathlib import Path
 
 # The original report's tasks, in its order. Sections without results show a "not run" box.
 TASKS = {
@@ -44,7 +47,7 @@ def flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
 
 
 def software() -> list[tuple[str, str]]:
-    pkgs = ["snakemake", "torch", "torchvision", "numpy", "pandas", "matplotlib", "jinja2"]
+    pkgs = ["snakemake", "torch", "torchvision", "numpy", "pandas", "matplotlib", "jinja2", "sympy"]
     out = [("python", sys.version.split()[0])]
     for p in pkgs:
         try:
@@ -54,5 +57,57 @@ def software() -> list[tuple[str, str]]:
     return out
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _memory_gib() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 2**20
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _gpus() -> list[str]:
+    if shutil.which("nvidia-smi") is None:
+        return []
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [g.strip() for g in out.splitlines() if g.strip()]
+
+
 def machine() -> str:
-    return f"{platform.system()} {platform.machine()}, {platform.processor() or 'unknown CPU'}"
+    """The machine that rendered the report (where a local run also trained): OS, CPU, memory, GPUs."""
+    parts = [
+        f"{platform.system()} {platform.release()} ({platform.machine()})",
+        _cpu_model(),
+        f"{os.cpu_count()} logical CPUs",
+    ]
+    mem = _memory_gib()
+    if mem:
+        parts.append(f"{mem:.0f} GiB memory")
+    gpus = _gpus()
+    parts.append("GPU: " + ", ".join(gpus) if gpus else "no GPU")
+    return "; ".join(parts)
+
+
+def summary_templates(template_dir) -> list[str]:
+    """Template names of the tasks' optional summary lines (sections/task<N>_summary.tex.j2)."""
+    return sorted(f"sections/{p.name}" for p in Path(template_dir, "sections").glob("task*_summary.tex.j2"))

@@ -68,6 +68,18 @@ def pm(mean, std, digits: int = 4) -> Latex:
     return Latex(f"${mean:.{digits}f} \\pm {std:.{digits}f}$")
 
 
+def sci(value, digits: int = 3) -> Latex:
+    """`digits` significant figures: plain for 0.01 <= |value| < 1000 (e.g. 0.0195, 11.9), else
+    scientific in math mode (e.g. $-1.23\\times 10^{-5}$). NaN or inf prints as an en dash."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return Latex("--")
+    mant, exp = f"{float(value):.{digits - 1}e}".split("e")
+    exp = int(exp)
+    if -2 <= exp <= 2:
+        return Latex(f"${float(value):.{max(digits - 1 - exp, 0)}f}$")
+    return Latex(f"${mant}\\times 10^{{{exp}}}$")
+
+
 def make_env(template_dir: str | Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -84,5 +96,5 @@ def make_env(template_dir: str | Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,  # a missing value is an error, never an empty cell
         finalize=escape,
     )
-    env.filters.update(num=num, pm=pm, e=escape, latex=Latex)
+    env.filters.update(num=num, pm=pm, sci=sci, e=escape, latex=Latex)
     return env

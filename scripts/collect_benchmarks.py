@@ -1,0 +1,12 @@
+"""Gather the benchmark files of the jobs behind the report into one CSV (rule collect_benchmarks)."""
+
+from nnlab.logs import tee_to
+from nnlab.report.benchmarks import collect
+from nnlab.results import write_rows
+
+sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
+
+with tee_to(sm.log[0]):
+    rows = collect(list(sm.input.benchmarks), sm.params.root)
+    write_rows(sm.output.table, rows, ["rule", "job", "seconds", "cpu_seconds", "max_rss_mb"])
+    print(f"{len(rows)} jobs -> {sm.output.table}")

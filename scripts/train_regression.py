@@ -1,0 +1,18 @@
+"""Fit task 25's regression MLP for one seed; write history, final, timing and grid CSVs (train_task25)."""
+
+from nnlab.engine import resolve_device
+from nnlab.logs import tee_to
+from nnlab.regression import make_data, train_regressor, write_regression_run
+from nnlab.resources import limit_memory
+
+sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
+
+with tee_to(sm.log[0]):
+    print(f"run {sm.params.labels}: data {sm.params.data}, training {sm.params.run}")
+    if resolve_device(sm.params.run["device"]).type == "cpu":
+        limit_memory(sm.resources.mem_mb)
+    x, y = make_data(**sm.params.data)
+    result = train_regressor(x, y, threads=sm.threads, **sm.params.run)
+    write_regression_run(
+        result, sm.params.labels, y, sm.output.history, sm.output.final, sm.output.timing, sm.output.grid
+    )

@@ -1,0 +1,194 @@
+"""Task 31: a dense autoencoder with a low-dimensional bottleneck, its training loop and encoder.
+
+Images are flattened and scaled to [0, 1]; the decoder ends in a sigmoid. With the binary
+cross-entropy the sigmoid is folded into the loss (`binary_cross_entropy_with_logits`, the same
+function, numerically stable). Knows nothing of Snakemake; imports no plotting or report code.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from nnlab import checkpoint as ckpt
+from nnlab.engine import resolve_device
+from nnlab.models import ACTIVATIONS, count_parameters
+from nnlab.optim import build_optimizer
+from nnlab.results import write_rows
+
+EVAL_BATCH = 10_000
+
+
+def _mlp(widths: list[int], activation: str) -> list[nn.Module]:
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(widths) - 2:
+            layers.append(ACTIVATIONS[activation]())
+    return layers
+
+
+class Autoencoder(nn.Module):
+    """in -> hidden... -> latent (linear) -> reversed hidden... -> in (logits; sigmoid gives the image)."""
+
+    def __init__(self, in_features: int, hidden: list[int], latent: int = 2, activation: str = "relu"):
+        super().__init__()
+        # hidden layers get the activation; the bottleneck and the output layer are linear
+        self.encoder = nn.Sequential(*_mlp([in_features, *hidden, latent], activation))
+        self.decoder = nn.Sequential(*_mlp([latent, *reversed(hidden), in_features], activation))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstruction logits for flattened inputs x (N, in_features)."""
+        return self.decoder(self.encoder(x))
+
+
+def reconstruction_loss(logits: torch.Tensor, x: torch.Tensor, kind: str = "bce") -> torch.Tensor:
+    """Mean over pixels and batch: binary cross-entropy of sigmoid(logits) vs x, or their squared error."""
+    if kind == "bce":
+        return F.binary_cross_entropy_with_logits(logits, x)
+    if kind == "mse":
+        return F.mse_loss(torch.sigmoid(logits), x)
+    raise ValueError(f"unknown reconstruction loss {kind!r}; known: bce, mse")
+
+
+@dataclass
+class AutoencoderResult:
+    history: list[dict] = field(default_factory=list)  # epoch, train_loss, test_loss; deterministic
+    seconds: list[float] = field(default_factory=list)
+    status: str = "ok"
+    parameters: int = 0
+    device: str = "cpu"
+    model: nn.Module | None = None
+
+
+def _flat(x: np.ndarray, dev: torch.device) -> torch.Tensor:
+    """uint8 (N, H, W, C) -> uint8 (N, H*W*C) on the device (scaled to [0, 1] per batch)."""
+    return torch.from_numpy(np.ascontiguousarray(x.reshape(len(x), -1))).to(dev)
+
+
+def _mean_loss(model, x: torch.Tensor, kind: str) -> float:
+    model.eval()
+    total = 0.0
+    with torch.inference_mode():
+        for i in range(0, len(x), EVAL_BATCH):
+            xb = x[i : i + EVAL_BATCH].float().div_(255)
+            total += reconstruction_loss(model(xb), xb, kind).item() * len(xb)
+    model.train()
+    return total / len(x)
+
+
+def train_autoencoder(
+    data,
+    hidden: list[int],
+    latent: int = 2,
+    activation: str = "relu",
+    loss: str = "bce",
+    optimizer: str = "adam",
+    lr: float = 1e-3,
+    epochs: int = 10,
+    batch_size: int = 128,
+    seed: int = 0,
+    device: str = "auto",
+    threads: int = 1,
+    log: Callable[[str], None] = print,
+    checkpoint: str | None = None,
+) -> AutoencoderResult:
+    """Train an `Autoencoder` on a `Dataset`'s training images (labels unused).
+
+    Per epoch: the train loss (mean over the epoch's batches, as Keras reports it) and the test
+    loss (one pass over the test images). With `checkpoint` (a file path) the state is saved after
+    every epoch, and a run started again with the same settings and data resumes from it, with
+    the same result on the CPU as an uninterrupted run.
+    """
+    settings = dict(hidden=list(hidden), latent=latent, activation=activation, loss=loss, optimizer=optimizer,
+                    lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+    torch.set_num_threads(max(1, threads))
+    dev = resolve_device(device)
+    torch.manual_seed(seed)
+    if dev.type == "cpu":
+        torch.use_deterministic_algorithms(True)
+    x_train, x_test = _flat(data.x_train, dev), _flat(data.x_test, dev)
+    model = Autoencoder(x_train.shape[1], list(hidden), latent, activation).to(dev)
+    opt = build_optimizer(optimizer, model.parameters(), lr)
+    shuffler = torch.Generator().manual_seed(seed)
+    result = AutoencoderResult(parameters=count_parameters(model), device=str(dev), model=model)
+    n = len(x_train)
+    fp = ckpt.fingerprint(settings, data.x_train, data.x_test) if checkpoint else ""
+    first = 1
+    state = ckpt.load(checkpoint, fp)
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        shuffler.set_state(state["shuffler"])
+        torch.set_rng_state(state["rng"])
+        result.history, result.seconds = state["history"], state["seconds"]
+        first = len(result.history) + 1
+        log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
+    for epoch in range(first, epochs + 1):
+        start = time.perf_counter()
+        perm = torch.randperm(n, generator=shuffler).to(dev)
+        loss_sum = torch.zeros((), device=dev)
+        for i in range(0, n, batch_size):
+            xb = x_train[perm[i : i + batch_size]].float().div_(255)
+            batch_loss = reconstruction_loss(model(xb), xb, loss)
+            opt.zero_grad(set_to_none=True)
+            batch_loss.backward()
+            opt.step()
+            loss_sum += batch_loss.detach() * len(xb)
+        train_loss = loss_sum.item() / n
+        if not math.isfinite(train_loss):
+            result.status = "diverged"
+            log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
+            break
+        test_loss = _mean_loss(model, x_test, loss)
+        result.history.append({"epoch": epoch, "train_loss": train_loss, "test_loss": test_loss})
+        result.seconds.append(time.perf_counter() - start)
+        eta = sum(result.seconds) / epoch * (epochs - epoch)
+        log(
+            f"epoch {epoch}/{epochs}  train {loss} {train_loss:.5f}  test {test_loss:.5f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
+        )
+        if checkpoint:
+            ckpt.save(checkpoint, {
+                "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),
+                "shuffler": shuffler.get_state(), "rng": torch.get_rng_state(),
+                "history": result.history, "seconds": result.seconds,
+            })  # fmt: skip
+    return result
+
+
+def encode(model: Autoencoder, x: np.ndarray, device: torch.device | str = "cpu") -> np.ndarray:
+    """Bottleneck coordinates of uint8 images x (N, H, W, C), as float64 (N, latent)."""
+    dev = torch.device(device)
+    xt = _flat(x, dev)
+    model.eval()
+    out = []
+    with torch.inference_mode():
+        for i in range(0, len(xt), EVAL_BATCH):
+            out.append(model.encoder(xt[i : i + EVAL_BATCH].float().div_(255)).double().cpu().numpy())
+    model.train()
+    return np.concatenate(out)
+
+
+HISTORY_FIELDS = ["epoch", "train_loss", "test_loss"]
+
+
+def write_autoencoder_run(result: AutoencoderResult, labels: dict, history_csv, final_csv, timing_csv) -> None:
+    """A run's per-epoch history, final metrics (prefixed by `labels`) and timing."""
+    write_rows(history_csv, result.history, HISTORY_FIELDS)
+    last = result.history[-1] if result.history else {}
+    final = dict(labels) | {
+        "status": result.status,
+        "epochs_run": len(result.history),
+        "parameters": result.parameters,
+        "final_train_loss": last.get("train_loss", float("nan")),
+        "final_test_loss": last.get("test_loss", float("nan")),
+    }
+    write_rows(final_csv, [final])
+    write_rows(timing_csv, [{"epoch": i + 1, "seconds": s} for i, s in enumerate(result.seconds)])

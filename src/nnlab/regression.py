@@ -1,0 +1,203 @@
+"""Task 25: regression of a two-dimensional function with a small MLP.
+
+The data (points drawn uniformly on a square, target plus uniform noise), the training loop
+(mini-batch MSE, seeded shuffles, the held-out grid error recorded every epoch), the grid
+evaluation and the run's CSVs; the convergence facts of its loss curve live in `nnlab.curves`.
+Knows nothing of Snakemake; imports no plotting or report code.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from nnlab.engine import resolve_device
+from nnlab.models import ACTIVATIONS, count_parameters
+from nnlab.optim import build_optimizer
+from nnlab.results import write_rows
+
+
+def target(x1, x2):
+    """f(x1, x2) = 10 - 10 exp(-0.2 (x1^2 + x2^2)) - exp((cos x1 + cos x2) / 2), as the original writes it.
+
+    Works on floats, numpy arrays and torch tensors alike. (The standard Ackley function has a
+    square root, 2*pi inside the cosines and other constants; the original's formula is used as is.)
+    """
+    lib = torch if isinstance(x1, torch.Tensor) else np
+    return 10 - 10 * lib.exp(-0.2 * (x1**2 + x2**2)) - lib.exp((lib.cos(x1) + lib.cos(x2)) / 2)
+
+
+def make_data(n: int, low: float, high: float, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """n points with x1, x2 ~ U[low, high] and y = f(x1, x2) + eps, eps ~ U[-noise, noise].
+
+    Returns x as float64 (n, 2) and y as float64 (n,); one seeded generator draws x, then eps.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(low, high, size=(n, 2))
+    eps = rng.uniform(-noise, noise, size=n)
+    return x, target(x[:, 0], x[:, 1]) + eps
+
+
+def make_grid(n: int, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """An n x n grid over [low, high]^2 (endpoints included): x1 and x2 as (n, n) arrays, x1 along columns."""
+    axis = np.linspace(low, high, n)
+    return np.meshgrid(axis, axis)
+
+
+def build_regressor(hidden: list[int], activation: str = "relu") -> nn.Sequential:
+    """2 -> hidden... -> 1 with the given hidden activation and a linear output."""
+    layers: list[nn.Module] = []
+    width = 2
+    for h in hidden:
+        layers += [nn.Linear(width, h), ACTIVATIONS[activation]()]
+        width = h
+    layers.append(nn.Linear(width, 1))
+    return nn.Sequential(*layers)
+
+
+def predict(model: nn.Module, x: np.ndarray, device: torch.device | str = "cpu") -> np.ndarray:
+    """The model's output for points x (m, 2), as float64 (m,)."""
+    model.eval()
+    with torch.inference_mode():
+        out = model(torch.as_tensor(x, dtype=torch.float32, device=device)).squeeze(1)
+    model.train()
+    return out.double().cpu().numpy()
+
+
+def grid_errors(
+    pred: np.ndarray, truth: np.ndarray, x: np.ndarray | None = None, center_radius: float | None = None
+) -> dict:
+    """RMSE and maximum absolute error of predictions against the noise-free function values.
+
+    With the points x (m, 2) and a `center_radius`, also the RMSE inside that radius of the origin
+    (the central dip of f) and outside it.
+    """
+    err = np.asarray(pred, dtype=np.float64) - np.asarray(truth, dtype=np.float64)
+    out = {"grid_rmse": float(np.sqrt(np.mean(err**2))), "grid_max_abs": float(np.max(np.abs(err)))}
+    if x is not None and center_radius is not None:
+        inside = (np.asarray(x) ** 2).sum(1) <= center_radius**2
+        rmse = lambda e: float(np.sqrt(np.mean(e**2))) if len(e) else float("nan")  # noqa: E731
+        out |= {"grid_rmse_center": rmse(err[inside]), "grid_rmse_outer": rmse(err[~inside])}
+    return out
+
+
+@dataclass
+class RegressionResult:
+    history: list[dict] = field(default_factory=list)  # epoch, train_loss, grid_rmse; deterministic
+    seconds: list[float] = field(default_factory=list)  # wall time per epoch
+    status: str = "ok"  # "ok" or "diverged"
+    parameters: int = 0
+    device: str = "cpu"
+    grid: dict | None = None  # x1, x2, truth, prediction (flattened grid) after the last epoch
+    errors: dict = field(default_factory=dict)  # grid_rmse, grid_max_abs, grid_rmse_center/_outer at the end
+
+
+def train_regressor(
+    x: np.ndarray,
+    y: np.ndarray,
+    hidden: list[int],
+    activation: str = "relu",
+    optimizer: str = "adam",
+    lr: float = 1e-3,
+    epochs: int = 1000,
+    batch_size: int = 100,
+    seed: int = 0,
+    grid_size: int = 101,
+    grid_range: tuple[float, float] = (-10.0, 10.0),
+    center_radius: float = 3.0,
+    device: str = "auto",
+    threads: int = 1,
+    log: Callable[[str], None] = print,
+    log_every: int = 50,
+) -> RegressionResult:
+    """Fit `build_regressor(hidden)` to (x, y) with the MSE and mini-batches in seeded random order.
+
+    Per epoch: the train MSE (mean over the epoch's batches, weighted by batch size, as Keras
+    reports it) and the RMSE on the held-out grid against the noise-free target; after the last
+    epoch also the RMSE inside and outside `center_radius`. Inputs and targets are used unscaled,
+    as in the original.
+    """
+    torch.set_num_threads(max(1, threads))
+    dev = resolve_device(device)
+    torch.manual_seed(seed)
+    if dev.type == "cpu":
+        torch.use_deterministic_algorithms(True)
+    model = build_regressor(hidden, activation).to(dev)
+    opt = build_optimizer(optimizer, model.parameters(), lr)
+    xt = torch.as_tensor(x, dtype=torch.float32, device=dev)
+    yt = torch.as_tensor(y, dtype=torch.float32, device=dev)
+    g1, g2 = make_grid(grid_size, *grid_range)
+    grid_x = np.stack([g1.ravel(), g2.ravel()], axis=1)
+    grid_truth = target(grid_x[:, 0], grid_x[:, 1])
+    shuffler = torch.Generator().manual_seed(seed)
+    result = RegressionResult(parameters=count_parameters(model), device=str(dev))
+    n = len(xt)
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        perm = torch.randperm(n, generator=shuffler).to(dev)
+        loss_sum = torch.zeros((), device=dev)
+        for i in range(0, n, batch_size):
+            idx = perm[i : i + batch_size]
+            out = model(xt[idx]).squeeze(1)
+            loss = nn.functional.mse_loss(out, yt[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss_sum += loss.detach() * len(idx)
+        train_loss = loss_sum.item() / n
+        if not math.isfinite(train_loss):
+            result.status = "diverged"
+            log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
+            break
+        pred = predict(model, grid_x, dev)
+        errors = grid_errors(pred, grid_truth, grid_x, center_radius)
+        result.history.append({"epoch": epoch, "train_loss": train_loss, "grid_rmse": errors["grid_rmse"]})
+        result.seconds.append(time.perf_counter() - start)
+        result.errors = errors
+        result.grid = {"x1": grid_x[:, 0], "x2": grid_x[:, 1], "truth": grid_truth, "prediction": pred}
+        if epoch == 1 or epoch % log_every == 0 or epoch == epochs:
+            eta = sum(result.seconds) / epoch * (epochs - epoch)
+            log(
+                f"epoch {epoch}/{epochs}  train MSE {train_loss:.5f}  grid RMSE {errors['grid_rmse']:.4f}  ETA {eta:.0f}s"
+            )
+    return result
+
+
+HISTORY_FIELDS = ["epoch", "train_loss", "grid_rmse"]
+
+
+def write_regression_run(
+    result: RegressionResult, labels: dict, y: np.ndarray, history_csv, final_csv, timing_csv, grid_csv
+) -> None:
+    """Write a run's per-epoch history, final metrics (prefixed by `labels`), timing and grid predictions.
+
+    final.csv also records the variance of the training targets: the MSE of the best constant
+    predictor, a baseline for the training loss.
+    """
+    write_rows(history_csv, result.history, HISTORY_FIELDS)
+    last = result.history[-1] if result.history else {}
+    final = dict(labels) | {
+        "status": result.status,
+        "epochs_run": len(result.history),
+        "parameters": result.parameters,
+        "final_train_loss": last.get("train_loss", float("nan")),
+        "grid_rmse": result.errors.get("grid_rmse", float("nan")),
+        "grid_max_abs": result.errors.get("grid_max_abs", float("nan")),
+        "grid_rmse_center": result.errors.get("grid_rmse_center", float("nan")),
+        "grid_rmse_outer": result.errors.get("grid_rmse_outer", float("nan")),
+        "target_variance": float(np.var(y)),
+    }
+    write_rows(final_csv, [final])
+    write_rows(timing_csv, [{"epoch": i + 1, "seconds": s} for i, s in enumerate(result.seconds)])
+    g = result.grid or {"x1": [], "x2": [], "truth": [], "prediction": []}
+    rows = [
+        {"x1": float(a), "x2": float(b), "truth": float(t), "prediction": float(p)}
+        for a, b, t, p in zip(g["x1"], g["x2"], g["truth"], g["prediction"])
+    ]
+    write_rows(grid_csv, rows, ["x1", "x2", "truth", "prediction"])

@@ -1,0 +1,97 @@
+"""Task 23 section: the derivative bounds (sympy), the measured gradient norms, discussion facts."""
+
+from __future__ import annotations
+
+import math
+
+from nnlab.results import read_rows
+
+PHASES = ("init", "trained")
+NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
+
+
+def _log_compare(a: dict, b: dict) -> dict:
+    """Is a's first/output ratio different from b's beyond seed noise (on the log10 scale)?
+
+    Real when the difference of the mean log10 ratios exceeds twice its standard error; with one
+    seed per side there is no noise estimate.
+    """
+    diff = b["log10_ratio_mean"] - a["log10_ratio_mean"]
+    na, nb = a["runs"] - a["diverged"], b["runs"] - b["diverged"]
+    if min(na, nb) < 2:
+        verdict, se = "unknown", float("nan")
+    else:
+        se = math.sqrt(a["log10_ratio_std"] ** 2 / na + b["log10_ratio_std"] ** 2 / nb)
+        verdict = "significant" if abs(diff) > 2 * se else "within noise"
+    return {"orders": diff, "factor": 10**diff, "se": se, "verdict": verdict}
+
+
+def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
+    """`inputs`: task23_derivation, task23_ratios, task23_norms, task23_figure; `cfg`: config["task23"]."""
+    facts = {r["fact"]: {**r, "latex": str(r["latex"])} for r in read_rows(inputs["task23_derivation"])}
+    ratios = read_rows(inputs["task23_ratios"])
+    by = {(r["activation"], r["depth"], r["phase"]): r for r in ratios}
+    depths = sorted({r["depth"] for r in ratios})
+    activations = sorted({r["activation"] for r in ratios}, key=lambda a: (a != "sigmoid", a))
+    table = [
+        {"activation": a, "depth": d, **{p: by[(a, d, p)] for p in PHASES}}
+        for d in depths for a in activations if all((a, d, p) in by for p in PHASES)
+    ]  # fmt: skip
+    pairs = []  # sigmoid vs ReLU at each depth and phase
+    if {"sigmoid", "relu"} <= set(activations):
+        for d in depths:
+            for p in PHASES:
+                sig, relu = by.get(("sigmoid", d, p)), by.get(("relu", d, p))
+                if sig and relu and not (math.isnan(sig["log10_ratio_mean"]) or math.isnan(relu["log10_ratio_mean"])):
+                    bound = facts.get(f"sigmoid_product_bound_depth{d}")
+                    pairs.append(
+                        {
+                            "depth": d, "phase": p, "sigmoid": sig, "relu": relu, "cmp": _log_compare(sig, relu),
+                            "bound": bound,
+                            # the measured sigmoid ratio in units of the activations' bound 4^-L
+                            "bound_ratio": sig["ratio_first_output_gmean"] / bound["value"] if bound else float("nan"),
+                            "sigmoid_init": by.get(("sigmoid", d, "init")),
+                            # per-layer bound for sigmoid: max σ' times the layers' typical spectral norm
+                            "layer_bound": facts["sigmoid_derivative_max"]["value"] * sig["weight_spectral_gmean"],
+                        }
+                    )  # fmt: skip
+    deeper = []  # how the first/output ratio changes from the shallowest to the deepest network
+    if len(depths) > 1:
+        d0, d1 = depths[0], depths[-1]
+        for a in activations:
+            r0, r1 = by.get((a, d0, "init")), by.get((a, d1, "init"))
+            if r0 and r1:
+                deeper.append(
+                    {
+                        "activation": a,
+                        "name": NAMES.get(a, a),
+                        "from": d0,
+                        "to": d1,
+                        "factor": r1["ratio_first_output_gmean"] / r0["ratio_first_output_gmean"],
+                    }
+                )
+    init_pairs = [p for p in pairs if p["phase"] == "init"]
+    relu_init = [by[("relu", d, "init")] for d in depths if ("relu", d, "init") in by]
+    return {
+        "setup": cfg,
+        # the derivation's prediction holds at every depth: sigmoid ≥ 10x less gradient at layer 1, and a
+        # per-layer factor below 0.5 and below ReLU's
+        "consistent": bool(init_pairs)
+        and all(
+            p["cmp"]["orders"] >= 1 and p["sigmoid"]["hidden_factor_gmean"] < min(0.5, p["relu"]["hidden_factor_gmean"])
+            for p in init_pairs
+        ),
+        "relu_flat": bool(relu_init) and all(0.5 <= r["hidden_factor_gmean"] <= 2 for r in relu_init),
+        "seeds": len(cfg["seeds"]),
+        "names": {a: NAMES.get(a, a) for a in activations},
+        "facts": facts,
+        "depths": depths,
+        "activations": activations,
+        "table": table,
+        "pairs": pairs,
+        "deeper": deeper,
+        "bounds": [
+            facts[f"sigmoid_product_bound_depth{d}"] for d in depths if f"sigmoid_product_bound_depth{d}" in facts
+        ],
+        "figure": rel(inputs["task23_figure"]),
+    }

@@ -1,0 +1,56 @@
+"""Task 25 section: regression of a 2-D function; grid errors and a check of the convergence claim."""
+
+from __future__ import annotations
+
+from nnlab.results import mean_std, read_rows
+
+DIP_MARGIN = 0.25  # relative difference of the grid RMSE inside vs outside the dip that counts as a difference
+
+
+def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
+    """`inputs`: task25_table, task25_surface, task25_loss; `cfg`: config["task25"]."""
+    rows = read_rows(inputs["task25_table"])
+    ok = [r for r in rows if r["status"] == "ok"]
+    facts = None
+    if ok:
+        stat = lambda key: mean_std([r[key] for r in ok])  # noqa: E731
+        holds = [bool(r["holds"]) for r in ok]
+        facts = {
+            "runs": len(ok),
+            "grid_rmse": stat("grid_rmse"),
+            "grid_max_abs": stat("grid_max_abs"),
+            "rmse_center": stat("grid_rmse_center"),
+            "rmse_outer": stat("grid_rmse_outer"),
+            "final_loss": stat("loss_final"),
+            "claim_loss": stat("loss_at_claim"),
+            "claim_grid_rmse": stat("grid_rmse_at_claim"),
+            "ratio": stat("ratio_claim_to_final"),
+            "linear_share": stat("linear_share_by_claim"),
+            "log_share": stat("log_share_by_claim"),
+            "settle_min": min(r["settle_epoch"] for r in ok),
+            "settle_max": max(r["settle_epoch"] for r in ok),
+            "epochs": max(r["epochs_run"] for r in ok),
+            "claim_epoch": ok[0]["claim_epoch"],
+            "tolerance": ok[0]["tolerance"],
+            "holds": "all" if all(holds) else "none" if not any(holds) else "some",
+            "holds_count": sum(holds),
+            "variance": ok[0]["target_variance"],
+            "above_constant": sum(1 for r in ok if not r["claim_below_constant"]),
+            # still falling at the end: the minimum lies in the last tenth of the run
+            "late_minimum": sum(1 for r in ok if r["min_epoch"] > 0.9 * r["epochs_run"]),
+        }
+        # where the fit is worse: inside the central dip or outside, when they differ by more than DIP_MARGIN
+        c, o = facts["rmse_center"][0], facts["rmse_outer"][0]
+        facts["dip"] = "harder" if c > (1 + DIP_MARGIN) * o else "easier" if o > (1 + DIP_MARGIN) * c else "similar"
+        facts["dip_margin"] = DIP_MARGIN
+        # the run "looks converged" on a linear axis when most of the decrease is done by the claim epoch
+        facts["looks_flat"] = facts["linear_share"][0] >= 0.8
+    return {
+        "setup": cfg,
+        "widths": "-".join(map(str, [2, *cfg["model"]["hidden"], 1])),
+        "rows": rows,
+        "diverged": len(rows) - len(ok),
+        "facts": facts,
+        "original": original,
+        "figures": {"surface": rel(inputs["task25_surface"]), "loss": rel(inputs["task25_loss"])},
+    }

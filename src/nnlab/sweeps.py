@@ -1,0 +1,48 @@
+"""Figures of a sweep: a final metric against a setting (e.g. hidden width), beside the original's."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnlab.plots import plt, save
+from nnlab.results import read_rows
+
+
+def metric_vs_setting(
+    table_csv,
+    x: str,
+    path,
+    metric: str = "test_accuracy",
+    original: dict | None = None,
+    logx: bool = False,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    notes: dict | None = None,
+) -> None:
+    """`metric` mean ± std over seeds (from a summary table) against column `x`.
+
+    `original` maps x values to the original report's numbers, drawn as separate markers;
+    `notes` maps x values to a short text written beside this run's point (e.g. "1 epoch").
+    """
+    rows = sorted(read_rows(table_csv), key=lambda r: r[x])
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    xs = np.array([r[x] for r in rows], dtype=float)
+    mean = np.array([r[f"{metric}_mean"] for r in rows], dtype=float)
+    std = np.array([r[f"{metric}_std"] for r in rows], dtype=float)
+    ax.errorbar(xs, mean, yerr=std, fmt="o-", color="C0", capsize=3, label="this run (mean ± std over seeds)")
+    for key, text in (notes or {}).items():
+        hit = [r for r in rows if float(r[x]) == float(key)]
+        if hit:
+            ax.annotate(text, (float(key), hit[0][f"{metric}_mean"]), textcoords="offset points", xytext=(-6, -14),
+                        ha="right", fontsize=8, color="C0")  # fmt: skip
+    if original:
+        ox = sorted(float(k) for k in original)
+        oy = [original[k] for k in sorted(original, key=float)]
+        ax.plot(ox, oy, "s--", color="C1", mfc="none", label="original report")
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel or metric.replace("_", " "))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    save(fig, path)

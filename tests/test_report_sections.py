@@ -1,0 +1,152 @@
+"""The report as a whole and the sections of tasks 22 and 23, rendered from fixture data.
+
+The fixture CSVs are written by the real package functions (sympy derivation, summaries of fake
+gradient-norm runs, benchmark files), then the real builders and templates turn them into LaTeX.
+"""
+
+import re
+
+import pytest
+from conftest import ROOT, pdf_text
+from test_derivations import ORIGINAL
+from test_gradnorms import fake_summary
+
+from nnlab import derivations
+from nnlab.report import common
+from nnlab.report.benchmarks import collect, totals
+from nnlab.report.build import render
+from nnlab.report.compile import compile_pdf
+from nnlab.report.sections import build_sections
+from nnlab.results import read_rows, write_rows
+
+CFG22 = {"layers": 3, "check_points": 3, "check_range": [-1.5, 1.5], "check_seed": 5, "rtol": 1e-10}
+CFG23 = {
+    "dataset": "mnist", "activations": ["sigmoid", "relu"], "depths": [4, 8], "width": 8, "init": "glorot_uniform",
+    "optimizer": "adam", "lr": 0.001, "batch_size": 128, "epochs": 1, "measure_samples": 100, "seeds": [1, 2],
+}  # fmt: skip
+
+
+def task22_inputs(tmp, original=ORIGINAL):
+    r = derivations.verify(3, CFG22["check_points"], -1.5, 1.5, CFG22["check_seed"], CFG22["rtol"])
+    paths = {k: str(tmp / f"t22_{k}.csv") for k in ("expressions", "autograd", "checks", "original")}
+    write_rows(paths["expressions"], r["expressions"])
+    write_rows(paths["autograd"], r["autograd"])
+    write_rows(paths["checks"], r["checks"])
+    write_rows(
+        paths["original"],
+        derivations.compare_with_original(r["exprs"], original),
+        ["name", "lhs", "original", "ours", "agrees"],
+    )
+    return {f"task22_{k}": v for k, v in paths.items()}
+
+
+def task23_inputs(tmp, decays=None):
+    (tmp / "runs").mkdir(exist_ok=True)
+    layers, ratios = fake_summary(tmp / "runs", **({"decays": decays} if decays else {}))
+    paths = {
+        "task23_norms": str(tmp / "t23_norms.csv"),
+        "task23_ratios": str(tmp / "t23_ratios.csv"),
+        "task23_derivation": str(tmp / "t23_derivation.csv"),
+        "task23_figure": str(tmp / "t23_figure.pdf"),
+    }
+    write_rows(paths["task23_norms"], layers)
+    write_rows(paths["task23_ratios"], ratios)
+    write_rows(paths["task23_derivation"], derivations.activation_facts(CFG23["depths"]))
+    from nnlab.vanishing import figure
+
+    figure(layers, paths["task23_figure"])
+    return paths
+
+
+def benchmark_rows(tmp):
+    root = tmp / "benchmarks"
+    header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
+    files = {"derive_task22/all.tsv": "6.66\t0:00:06\t554.84\t1\t1\t1\t0\t0\t40\t2.94\n",
+             "gradnorms_task23/relu_depth4_seed1.tsv": "12.3\t0:00:12\t-\t-\t-\t-\t-\t-\t-\t4.76\n"}  # fmt: skip
+    for name, line in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(header + line)
+    return collect(sorted(str(root / n) for n in files), root)
+
+
+def render_report(tmp, inputs, title="A title", scale="smoke"):
+    cfg = {"scale": scale, "task22": CFG22, "task23": CFG23, "report": {"title": title, "author": "me"}}
+    sections = build_sections(inputs, cfg, {}, lambda p: p)
+    rows = benchmark_rows(tmp)
+    tex = tmp / "main.tex"
+    render(
+        ROOT / "report",
+        tex,
+        {
+            "title": title, "author": "me", "scale": scale, "tasks": common.TASKS, "sections": sections, "unfinished": [],
+            "config_flat": common.flatten(cfg), "software": common.software(), "machine": common.machine(),
+            "benchmarks": rows, "benchmark_totals": totals(rows),
+            "summary_templates": common.summary_templates(ROOT / "report"),
+        },
+    )  # fmt: skip
+    return tex, sections
+
+
+def test_benchmarks_are_parsed(tmp_path):
+    rows = benchmark_rows(tmp_path)
+    assert [(r["rule"], r["job"]) for r in rows] == [
+        ("derive_task22", "all"),
+        ("gradnorms_task23", "relu_depth4_seed1"),
+    ]
+    assert rows[0]["seconds"] == 6.66 and rows[0]["max_rss_mb"] == 554.84 and rows[1]["cpu_seconds"] == 4.76
+    assert rows[1]["max_rss_mb"] != rows[1]["max_rss_mb"]  # "-" -> NaN
+    t = totals(rows)
+    assert t["jobs"] == 2 and t["seconds"] == pytest.approx(18.96) and t["max_rss_mb"] == 554.84
+
+
+def test_whole_report_compiles_with_fixture_sections(tmp_path):
+    inputs = task22_inputs(tmp_path) | task23_inputs(tmp_path)
+    tex, sections = render_report(tmp_path, inputs)
+    compile_pdf(tex, tmp_path / "report.pdf", tmp_path / "tex.log")
+    text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
+    for heading in ("Summary", "Task 22: Backpropagation on a scalar chain", "Task 23: Vanishing gradients",
+                    "Conclusion", "References", "Appendix: how this report was built"):  # fmt: skip
+        assert heading in text
+    # task 22: the checks, a value of the autograd table, the correction of the original's h(2)
+    assert "Checks: 9 of 9 passed." in text and "Corrections to the original" in text
+    first = read_rows(inputs["task22_autograd"])[0]
+    assert f"{first['x']:.3f}".replace("-", "−") in text
+    assert "the original gives h(2) =" in text and "9 agree, and 1 differs" in text
+    # task 23: table and discussion from the fixture's ratios (sigmoid decays 0.2 per layer)
+    assert "Table 2: Task 23" in text and "multiplied by 0.200 per layer" in text
+    assert "orders of magnitude less gradient to its first layer" in text
+    assert "At every depth, then, the sigmoid network" in text
+    # the report as a whole: not-run boxes for the other tasks, references, benchmarks
+    assert text.count("Not run.") == len(common.TASKS) - 2
+    assert "Mölder" in text and "Kingma" in text and "McMahan" in text and "Krizhevsky" in text and "LeCun" in text
+    assert "derive_task22" in text and "relu_depth4_seed1" in text and "554.84" not in text and "555" in text
+    assert sorted(sections) == [22, 23]
+
+
+def test_task23_discussion_follows_the_data(tmp_path):
+    # no vanishing in this fixture: the text must not claim the predicted gap
+    tex, _ = render_report(tmp_path, task23_inputs(tmp_path, decays={"sigmoid": 1.0, "relu": 1.0}))
+    body = tex.read_text()
+    assert "do not show the predicted gap" in body and "At every depth, then" not in body
+    assert "does not\npass less gradient" in body or "does not pass less gradient" in body
+
+
+def test_task22_original_that_agrees(tmp_path):
+    fixed = dict(ORIGINAL, h2="w2**2*x**4")
+    tex, sections = render_report(tmp_path, task22_inputs(tmp_path, fixed))
+    assert not sections[22]["wrong"] and "all agree" in tex.read_text()
+
+
+def test_nasty_title_is_escaped_in_the_rendered_tex(tmp_path):
+    nasty = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é"
+    tex, _ = render_report(tmp_path, {}, title=nasty)
+    body = tex.read_text()
+    assert r"\textbackslash{}input\{/etc/passwd\} 100\% \$x\$ \& \#1 a\_b" in body
+    assert "\\input{/etc" not in body
+
+
+def test_sci_filter():
+    from nnlab.report.latex import sci
+
+    assert sci(-1.2345e-5) == r"$-1.23\times 10^{-5}$" and sci(4672.14, 2) == r"$4.7\times 10^{3}$"
+    assert sci(11.94) == "$11.9$" and sci(0.0195, 3) == "$0.0195$" and sci(float("nan")) == "--"

@@ -1,0 +1,128 @@
+T25 = config["task25"]
+T25_RUN = "results/task25/seed{seed}"
+REGRESSION_CODE = sorted({*TRAIN_CODE, *code("regression.py", "resources.py")})
+
+
+rule train_task25:
+    """Task 25: fit the 2-32-16-1 MLP to noisy samples of the original's function, one seed."""
+    input:
+        code=REGRESSION_CODE,
+    output:
+        history=f"{T25_RUN}/history.csv",
+        final=f"{T25_RUN}/final.csv",
+        timing=f"{T25_RUN}/timing.csv",
+        grid=f"{T25_RUN}/grid.csv",
+    log:
+        log_path("train_task25", "seed{seed}"),
+    benchmark:
+        bench_path("train_task25", "seed{seed}")
+    conda:
+        ENV_TORCH
+    # one thread: a 2-32-16-1 net on batches of 100 gains nothing from more, and on a busy
+    # machine extra threads only spin (measured: 100-120 s CPU per seed with 2 threads on a loaded
+    # 2-core machine, 13 s with 1 thread on an idle one; same numbers either way)
+    threads: 1
+    resources:
+        mem_mb=1500,  # measured peak RSS about 690 MB (torch itself)
+        runtime=10,
+    params:
+        data=T25["data"],
+        run=lambda wc: {
+            "hidden": T25["model"]["hidden"],
+            "activation": T25["model"].get("activation", "relu"),
+            "optimizer": T25["optimizer"],
+            "lr": T25["lr"],
+            "epochs": T25["epochs"],
+            "batch_size": T25["batch_size"],
+            "seed": int(wc.seed),
+            "grid_size": T25["grid"]["size"],
+            "grid_range": (T25["data"]["low"], T25["data"]["high"]),
+            "center_radius": T25["grid"]["center_radius"],
+            "device": config["device"],
+        },
+        labels=lambda wc: {"task": 25, "seed": int(wc.seed)},
+    message:
+        "Training task 25 (regression of f(x1, x2)), seed {wildcards.seed}"
+    script:
+        "../../scripts/train_regression.py"
+
+
+T25_RUNS = {name: expand(f"{T25_RUN}/{name}.csv", seed=T25["seeds"]) for name in ("history", "final", "timing", "grid")}
+
+
+rule summarize_task25:
+    """Task 25: grid errors and the convergence facts of each seed's loss curve."""
+    input:
+        final=T25_RUNS["final"],
+        history=T25_RUNS["history"],
+        code=code("curves.py", "results.py"),
+    output:
+        table=report(
+            "results/task25/table.csv",
+            caption="../report/task25_table.rst",
+            category="Task 25",
+            labels={"figure": "grid errors and convergence per seed"},
+        ),
+    log:
+        log_path("summarize_task25"),
+    benchmark:
+        bench_path("summarize_task25")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        convergence=T25["convergence"],
+    message:
+        "Summarising task 25: grid errors and when the loss settles"
+    script:
+        "../../scripts/summarize_regression.py"
+
+
+rule plot_task25:
+    """Task 25: the learned surface against the true function (first seed), and the loss curves."""
+    input:
+        grid=f"results/task25/seed{T25['seeds'][0]}/grid.csv",
+        history=T25_RUNS["history"],
+        table="results/task25/table.csv",
+        code=code("plots.py", "plots_regression.py", "results.py"),
+    output:
+        surface=report(
+            "results/task25/figures/surface.pdf",
+            caption="../report/task25_surface.rst",
+            category="Task 25",
+            labels={"figure": "learned surface vs true function"},
+        ),
+        loss=report(
+            "results/task25/figures/loss.pdf",
+            caption="../report/task25_loss.rst",
+            category="Task 25",
+            labels={"figure": "loss per epoch"},
+        ),
+    log:
+        log_path("plot_task25"),
+    benchmark:
+        bench_path("plot_task25")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        seeds=T25["seeds"],
+        claim_epoch=T25["convergence"]["claim_epoch"],
+    message:
+        "Plotting task 25: 3-D surface and loss curves"
+    script:
+        "../../scripts/plot_regression.py"
+
+
+TARGETS.extend(T25_RUNS["history"] + T25_RUNS["final"] + T25_RUNS["timing"] + T25_RUNS["grid"])
+REPORT_INPUTS.update(
+    task25_table="results/task25/table.csv",
+    task25_surface="results/task25/figures/surface.pdf",
+    task25_loss="results/task25/figures/loss.pdf",
+)
