@@ -15,13 +15,15 @@ configfile: "config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/task24.smk"
+include: "workflow/rules/task29.smk"
 include: "workflow/rules/task33.smk"
 include: "workflow/rules/task32.smk"
 include: "workflow/rules/report.smk"
 
 
 rule all:
-    """Build the report PDF and everything it needs."""
+    """Build the report PDF and everything it needs (every table, figure and run CSV)."""
     input:
-        "results/report.pdf",
+        pdf="results/report.pdf",
+        results=[] if config["partial_report"] else list(REPORT_INPUTS.values()) + TARGETS,
     default_target: True

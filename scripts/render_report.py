@@ -27,6 +27,7 @@ with tee_to(sm.log[0]):
             "scale": cfg["scale"],
             "tasks": common.TASKS,
             "sections": sections,
+            "unfinished": [t for t in sm.params.registered if t not in sections],
             "config_flat": common.flatten(cfg),
             "software": common.software(),
             "machine": common.machine(),

@@ -52,3 +52,40 @@ def test_invalid_config_stops_before_any_job(tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "task24.epochs: 0 is less than the minimum of 1" in out
     assert not (wd / "results").exists()
+
+
+def test_corrupt_source_fails_the_data_job_and_leaves_no_cache(tmp_path):
+    wd = copy_workflow(tmp_path / "wf")
+    raw = tmp_path / "data/MNIST/raw"
+    raw.mkdir(parents=True)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (raw / f"{name}.gz").write_bytes(b"\x1f\x8b\x08\x00 truncated")
+    (wd / "files.yaml").write_text("datasets: {mnist: {source: files}}\n")
+    proc = snakemake(wd, "--cores", "1", "--configfile", "files.yaml", "--until", "prepare_dataset",
+                     check=False, env={"NNLAB_DATA": str(tmp_path / "data")})  # fmt: skip
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "train-images-idx3-ubyte.gz is truncated or corrupt" in out
+    assert not list((wd / "results/data").glob("mnist*"))
+
+
+def test_out_of_memory_names_the_resource_and_partial_report_marks_the_task(tmp_path):
+    wd = copy_workflow(tmp_path / "wf")
+    # width 100000: ~1.3 GB of weights, gradients and Adam state, against a 1200 MB limit
+    (wd / "big.yaml").write_text("task24: {model: {kind: mlp, hidden: [100000]}, seeds: [1], epochs: 1}\n")
+    args = ("--cores", "2", "--configfile", "scales/smoke.yaml", "big.yaml")
+    proc = snakemake(wd, *args, "--keep-going", "--set-resources", "train_task24:mem_mb=1200", check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Out of memory" in out and "mem_mb=1200" in out and "--set-resources train_task24:mem_mb=2400" in out
+    assert "Out of memory" in (wd / "results/logs/train_task24/mse_seed1.log").read_text()
+    assert (wd / "results/data/mnist.npz").exists()  # --keep-going: the rest still ran
+    snakemake(wd, *args, "--config", "partial_report=True")
+    text = pdf_text(wd / "results/report.pdf")
+    assert "jobs did not finish in this build" in text
+
+
+def test_snakemake_html_report(smoke_build):
+    snakemake(smoke_build, "--configfile", "scales/smoke.yaml", "--report", "results/report.html")
+    html = (smoke_build / "results/report.html").read_text(errors="replace")
+    assert "Task 24" in html and "task24" in html
+    assert "test accuracy after the last epoch for each loss" in html

@@ -43,3 +43,66 @@ def validate_config(config: dict, schema_path: str | Path) -> None:
     if errors:
         lines = "\n".join(f"  - {_message(e)}" for e in errors)
         raise ConfigError(f"config.yaml is invalid ({len(errors)} problem(s)):\n{lines}")
+
+
+def _resolve(node: dict, root: dict) -> dict:
+    while "$ref" in node:
+        target = root
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        extra = {k: v for k, v in node.items() if k != "$ref"}
+        node = {**target, **extra}
+    return node
+
+
+def _type(node: dict) -> str:
+    if "enum" in node:
+        return " \\| ".join(f"`{v}`" for v in node["enum"])
+    t = node.get("type", "")
+    if t == "array":
+        item = node.get("items", {})
+        return f"list of {_type(item) or 'values'}"
+    bounds = [f"≥ {node['minimum']}" if "minimum" in node else "", f"> {node['exclusiveMinimum']}" if "exclusiveMinimum" in node else ""]
+    return " ".join(filter(None, [t, *bounds]))
+
+
+def schema_rows(schema: dict) -> list[tuple[str, str, str]]:
+    """(key, type, description) for every key of the schema, nested keys dotted."""
+    rows = []
+
+    def walk(node, prefix):
+        node = _resolve(node, schema)
+        for key, sub in node.get("properties", {}).items():
+            sub = _resolve(sub, schema)
+            name = f"{prefix}{key}"
+            rows.append((name, _type(sub) if sub.get("type") != "object" else "mapping", sub.get("description", "")))
+            if sub.get("type") == "object":
+                walk(sub, name + ".")
+
+    walk(schema, "")
+    return rows
+
+
+def markdown_reference(schema_path: str | Path) -> str:
+    """The configuration reference (docs/configuration.md), generated from the schema."""
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    lines = [
+        "# Configuration reference",
+        "",
+        "Generated from `workflow/schemas/config.schema.yaml` by `python -m nnlab.config`; do not edit by hand",
+        "(`tests/test_config.py` checks that it is up to date).",
+        "",
+        "| key | type | description |",
+        "| --- | --- | --- |",
+    ]
+    for key, typ, desc in schema_rows(schema):
+        desc = desc.replace("|", "\\|")
+        lines.append(f"| `{key}` | {typ} | {desc} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    root = Path(__file__).resolve().parents[2]
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "configuration.md").write_text(markdown_reference(root / "workflow/schemas/config.schema.yaml"))
+    print("wrote docs/configuration.md")

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from nnlab import checkpoint as ckpt
 from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters
 from nnlab.optim import build_optimizer
@@ -30,6 +31,16 @@ class TrainResult:
     parameters: int = 0
     device: str = "cpu"
     test_predictions: np.ndarray | None = None  # predicted class per test image, after the last epoch
+
+
+def _bar(epoch: int, epochs: int, frac: float, width: int = 30) -> None:
+    """A one-line progress bar on the terminal itself (sys.__stderr__), so logs stay clean."""
+    import sys
+
+    done = int(frac * width)
+    end = "\r" if frac < 1 else "\r" + " " * (width + 30) + "\r"
+    sys.__stderr__.write(f"\r  epoch {epoch}/{epochs} [{'#' * done}{'.' * (width - done)}] {frac:4.0%}" + (end if frac >= 1 else ""))
+    sys.__stderr__.flush()
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -71,14 +82,27 @@ def train_classifier(
     loss: str = "cross_entropy",
     optimizer: str = "adam",
     lr: float = 1e-3,
+    optimizer_options: dict | None = None,
     epochs: int = 10,
     batch_size: int = 128,
     seed: int = 0,
     device: str = "auto",
     threads: int = 1,
     log: Callable[[str], None] = print,
+    checkpoint: str | None = None,
+    progress: bool = False,
 ) -> TrainResult:
-    """Train a classifier on a `Dataset` and return its per-epoch history."""
+    """Train a classifier on a `Dataset` and return its per-epoch history.
+
+    `optimizer_options` are the optimiser's hyperparameters other than the learning rate.
+    With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
+    with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
+    progress bar is drawn on the terminal (not in the log) during each epoch.
+    """
+    settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
+                    batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+    if optimizer_options:  # only when given, so runs without options keep their fingerprints
+        settings["optimizer_options"] = optimizer_options
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)
@@ -86,13 +110,26 @@ def train_classifier(
         torch.use_deterministic_algorithms(True)
     loss_fn = LOSSES[loss]
     model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
+    opt = build_optimizer(optimizer, model.parameters(), lr, optimizer_options)
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
     result = TrainResult(parameters=count_parameters(model), device=str(dev))
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
+    fp = ckpt.fingerprint(settings, data.y_train, data.x_test) if checkpoint else ""
+    first = 1
+    state = ckpt.load(checkpoint, fp)
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        shuffler.set_state(state["shuffler"])
+        torch.set_rng_state(state["rng"])
+        result.history, result.seconds = state["history"], state["seconds"]
+        result.test_predictions = state["test_predictions"]
+        first = len(result.history) + 1
+        log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
+    bar_every = max(1, n // batch_size // 50)  # about 50 redraws per epoch
+    for epoch in range(first, epochs + 1):
         start = time.perf_counter()
         perm = torch.randperm(n, generator=shuffler).to(dev)
         loss_sum = torch.zeros((), device=dev)
@@ -108,6 +145,8 @@ def train_classifier(
             # Accumulate on the device: a .item() per batch would sync and slow CUDA runs.
             loss_sum += batch_loss.detach() * len(yb)
             correct += (out.detach().argmax(1) == yb).sum()
+            if progress and ((i // batch_size) % bar_every == 0 or i + batch_size >= n):
+                _bar(epoch, epochs, min(i + batch_size, n) / n)
         train_loss = loss_sum.item() / n
         if not math.isfinite(train_loss):
             result.status = "diverged"
@@ -130,4 +169,11 @@ def train_classifier(
             f"epoch {epoch}/{epochs}  train loss {train_loss:.4f} acc {row['train_accuracy']:.4f}  "
             f"test loss {test_loss:.4f} acc {test_acc:.4f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
         )
+        if checkpoint:
+            ckpt.save(checkpoint, {
+                "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),
+                "shuffler": shuffler.get_state(), "rng": torch.get_rng_state(),
+                "history": result.history, "seconds": result.seconds,
+                "test_predictions": result.test_predictions,
+            })  # fmt: skip
     return result

@@ -8,7 +8,7 @@ from snakemake.exceptions import WorkflowError
 SRC = Path(workflow.basedir) / "src"
 # Jobs import the package from the source tree, so it works in a conda env without installing it.
 sys.path.insert(0, str(SRC))
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])))
 
 from nnlab.config import ConfigError, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
@@ -38,13 +38,16 @@ def code(*modules):
 
 
 DATA_CODE = code("data/__init__.py", "data/dataset.py", "data/sources.py", "data/cache.py", "data/synthetic.py")
-TRAIN_CODE = code("models.py", "losses.py", "optim.py", "engine.py", "results.py")
+TRAIN_CODE = code("models.py", "losses.py", "optim.py", "ftrl.py", "engine.py", "checkpoint.py", "results.py")
 PLOT_CODE = code("plots.py", "results.py")
 REPORT_CODE = sorted({*code("results.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))})
 
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
 # rules take them all as inputs, and each figure is also an input of the LaTeX compile.
 REPORT_INPUTS = {}
+# Every file a user may delete and expect back: run CSVs too. `rule all` asks for them, so a
+# deleted one is regenerated (and its downstream rerun) although the PDF is newer.
+TARGETS = []
 
 
 def dataset_files(name):
@@ -76,3 +79,15 @@ def log_path(rule, pattern=""):
 
 def bench_path(rule, pattern=""):
     return f"results/benchmarks/{rule}/{pattern or 'all'}.tsv"
+
+
+def report_inputs(wildcards=None):
+    """All tasks' tables and figures; with `partial_report: true`, only those that exist now,
+    so a report can be built after some jobs failed (their tasks then show "not run")."""
+    if not config["partial_report"]:
+        return REPORT_INPUTS
+    return {k: v for k, v in REPORT_INPUTS.items() if Path(v).exists()}
+
+
+def report_figures(wildcards=None):
+    return [p for p in report_inputs().values() if p.endswith((".pdf", ".png"))]

@@ -41,19 +41,26 @@ rule train_task24:
         "../../scripts/train_classifier.py"
 
 
-def t24_runs(name):
-    return expand(f"{T24_RUN}/{name}.csv", loss=T24["losses"], seed=T24["seeds"])
+T24_RUNS = {
+    name: expand(f"{T24_RUN}/{name}.csv", loss=T24["losses"], seed=T24["seeds"])
+    for name in ("history", "final", "timing")
+}
 
 
 rule summarize_task24:
     """Task 24: final test accuracy per loss, mean ± std over seeds."""
     input:
-        final=t24_runs("final"),
-        timing=t24_runs("timing"),
-        history=t24_runs("history"),
+        final=T24_RUNS["final"],
+        timing=T24_RUNS["timing"],
+        history=T24_RUNS["history"],
         code=code("results.py"),
     output:
-        table="results/task24/table.csv",
+        table=report(
+            "results/task24/table.csv",
+            caption="../report/task24_table.rst",
+            category="Task 24",
+            labels={"figure": "test accuracy per loss"},
+        ),
     params:
         by=["loss"],
     log:
@@ -78,8 +85,18 @@ rule plot_task24:
         **{loss: expand(f"{T24_RUN}/history.csv", loss=loss, seed=T24["seeds"]) for loss in T24["losses"]},
         code=PLOT_CODE,
     output:
-        accuracy="results/task24/figures/accuracy.pdf",
-        loss="results/task24/figures/loss.pdf",
+        accuracy=report(
+            "results/task24/figures/accuracy.pdf",
+            caption="../report/task24_curves.rst",
+            category="Task 24",
+            labels={"figure": "accuracy per epoch"},
+        ),
+        loss=report(
+            "results/task24/figures/loss.pdf",
+            caption="../report/task24_curves.rst",
+            category="Task 24",
+            labels={"figure": "loss per epoch"},
+        ),
     log:
         log_path("plot_task24"),
     benchmark:
@@ -96,6 +113,7 @@ rule plot_task24:
         "../../scripts/plot_learning_curves.py"
 
 
+TARGETS.extend(T24_RUNS["history"] + T24_RUNS["final"] + T24_RUNS["timing"])
 REPORT_INPUTS.update(
     task24_table="results/task24/table.csv",
     task24_accuracy="results/task24/figures/accuracy.pdf",

@@ -1,6 +1,6 @@
 T33 = config["task33"]
 T33_RUN = "results/task33/{dataset}"
-VAE_CODE = code("vae.py", "engine.py", "models.py", "losses.py", "optim.py", "results.py")
+VAE_CODE = sorted({*TRAIN_CODE, *code("vae.py")})  # vae.py imports the engine
 
 
 rule train_task33:
@@ -94,6 +94,7 @@ rule plot_task33:
 
 
 for _ds in T33["datasets"]:
+    TARGETS.extend(f"results/task33/{_ds}/{n}" for n in ("model.pt", "history.csv", "final.csv", "timing.csv"))
     REPORT_INPUTS.update(
         {
             f"task33_{_ds}_final": f"results/task33/{_ds}/final.csv",

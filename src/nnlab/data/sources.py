@@ -235,8 +235,12 @@ def _decode_image(read, where: str, shape: tuple[int, int, int]) -> np.ndarray:
 
 
 def _download(source: Source) -> Source:
+    import socket
+
     import torchvision
 
+    # urllib waits forever on a silently dropped connection; offline must fail, not hang.
+    socket.setdefaulttimeout(60)
     cls = {"mnist": torchvision.datasets.MNIST, "cifar10": torchvision.datasets.CIFAR10}[source.name]
     try:
         for train in (True, False):

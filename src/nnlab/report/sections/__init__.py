@@ -7,9 +7,13 @@
 
 from __future__ import annotations
 
-from nnlab.report.sections import task24, task32, task33
+from nnlab.report.sections import task24
+from nnlab.report.sections import task29
+from nnlab.report.sections import task32, task33
 
-BUILDERS = {24: task24.build, 32: task32.build, 33: task33.build}
+BUILDERS = {24: task24.build}
+BUILDERS[29] = task29.build
+BUILDERS.update({32: task32.build, 33: task33.build})
 
 
 def build_sections(inputs: dict, config: dict, original: dict, rel) -> dict:

@@ -1,0 +1,15 @@
+"""Task 29 figures: prediction histograms, test curves per optimiser, learning-rate sweep.
+
+Named inputs other than table/sweep/predictions/code are the optimisers: {name: [history CSVs]}.
+"""
+
+from nnlab.logs import tee_to
+from nnlab.plots_optim import optimizer_curves, prediction_histograms, sweep_curves
+
+sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
+
+with tee_to(sm.log[0]):
+    groups = {k: list(v) for k, v in sm.input.items() if k not in ("table", "sweep", "predictions", "code")}
+    prediction_histograms(sm.input.table, sm.input.predictions, sm.output.predictions)
+    optimizer_curves(groups, sm.input.table, sm.output.curves)
+    sweep_curves(sm.input.sweep, sm.input.table, sm.output.sweep)

@@ -1,0 +1,41 @@
+"""Train one classifier run; write its history, final, timing and predictions CSVs (train_task29).
+
+With params.split["validation"] set, the run trains on the training set minus a held-out validation
+split, and its "test" metrics and predictions are on that split (data.split.validation_split).
+"""
+
+import sys
+from pathlib import Path
+
+from nnlab.data import load_cache
+from nnlab.data.split import validation_split
+from nnlab.engine import resolve_device, train_classifier
+from nnlab.logs import tee_to
+from nnlab.resources import is_out_of_memory, limit_memory, out_of_memory_message
+from nnlab.results import write_predictions, write_run
+
+sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
+
+with tee_to(sm.log[0]):
+    data = load_cache(sm.input.npz, sm.input.meta)
+    split = sm.params.split
+    if split["validation"]:
+        data = validation_split(data, split["validation"], split["seed"])
+        print(f"validation split: train on {len(data.y_train)}, score on {len(data.y_test)} held-out training images")
+    print(f"run {sm.params.labels}: {sm.params.run}")
+    # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
+    checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
+    if resolve_device(sm.params.run["device"]).type == "cpu":
+        limit_memory(sm.resources.mem_mb)
+    try:
+        result = train_classifier(data, threads=sm.threads, checkpoint=str(checkpoint), **sm.params.run)
+    except (RuntimeError, MemoryError) as err:
+        if not is_out_of_memory(err):
+            raise
+        print(out_of_memory_message(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb), file=sys.stderr)
+        sys.exit(1)
+    write_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
+    # A diverged network has no meaningful predictions: the file then holds only its header.
+    write_predictions(sm.output.predictions, result.test_predictions if result.status == "ok" else None, data.y_test)
+    checkpoint.unlink(missing_ok=True)
+    print(f"status {result.status}")

@@ -1,0 +1,93 @@
+"""Task 29 section: six optimisers at the original's settings, a learning-rate sweep, and whether the
+original's constant-prediction failures (FTRL, RMSProp at 0.1135) reproduce."""
+
+from __future__ import annotations
+
+import math
+
+from nnlab.report.common import describe_model
+from nnlab.report.discussion import compare
+from nnlab.results import read_rows
+
+NAMES = {"sgd": "SGD", "adadelta": "AdaDelta", "adagrad": "AdaGrad", "adam": "Adam", "ftrl": "FTRL", "rmsprop": "RMSProp"}
+CONSTANT = 0.9  # a run "predicts one class" when one class takes at least this share of the test images
+FAILED = 0.2  # an original accuracy below this is a failure (chance is 0.1)
+
+
+def _nan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
+    """`inputs`: task29_table, task29_sweep and the three figures; `cfg`: config["task29"]."""
+    rows = read_rows(inputs["task29_table"])
+    sweep = read_rows(inputs["task29_sweep"])
+    for r in rows:
+        opt = r["optimizer"]
+        r["name"] = NAMES.get(opt, opt)
+        r["original"] = original.get(opt)
+        r["all_diverged"] = r["runs"] == r["diverged"]
+        r["delta"] = None if r["original"] is None or r["all_diverged"] else r["test_accuracy_mean"] - r["original"]
+        r["constant"] = not _nan(r["top_class_share_min"]) and r["top_class_share_min"] >= CONSTANT
+        r["original_failed"] = r["original"] is not None and r["original"] < FAILED
+        r["options"] = cfg.get("options", {}).get(opt, {})
+        r["sweep_rows"] = [s for s in sweep if s["optimizer"] == opt]
+        r["loss_gap"] = abs(r["test_loss_mean"] - r["label_entropy"]) if not r["all_diverged"] else None
+        r["best_is_original"] = not _nan(r["best_lr"]) and r["best_lr"] == r["lr"]
+    ok = [r for r in rows if not r["all_diverged"]]
+    label_top_share = rows[0]["label_top_share"] if rows else float("nan")
+    facts: dict = {
+        "constant": [r for r in rows if r["constant"]],
+        "diverged": [r for r in rows if r["diverged"]],
+        "original_failed": [r for r in rows if r["original_failed"]],
+        "label_top_class": rows[0]["label_top_class"] if rows else None,
+        "label_top_share": label_top_share,
+        "label_entropy": rows[0]["label_entropy"] if rows else float("nan"),
+        "sweep_diverged": sum(1 for s in sweep if s["diverged"]),
+        "sweep_settings": len(sweep),
+    }
+    failed_values = {r["original"] for r in facts["original_failed"]}
+    facts["original_failed_value"] = failed_values.pop() if len(failed_values) == 1 else None
+    v = facts["original_failed_value"]
+    facts["failure_is_top_label_share"] = v is not None and not _nan(label_top_share) and abs(v - label_top_share) < 5e-5
+    for r in facts["original_failed"]:
+        r["reproduces"] = r["constant"]
+        r["rescued"] = not _nan(r["best_val_accuracy_mean"]) and r["best_val_accuracy_mean"] >= 0.5
+    facts["reproduced"] = [r for r in facts["original_failed"] if r["reproduces"]]
+    facts["not_reproduced"] = [r for r in facts["original_failed"] if not r["reproduces"]]
+    if ok:
+        ranked = sorted(ok, key=lambda r: -r["test_accuracy_mean"])
+        facts["ranked"] = ranked
+        facts["winner"] = ranked[0]
+        if len(ranked) > 1:
+            facts["runner_up"] = compare(ranked[0], ranked[1])
+        done = [o for o in original if original[o] is not None and o in {r["optimizer"] for r in rows}]
+        if done:
+            orig_winner = max(done, key=lambda o: original[o])
+            facts["original_winner"] = NAMES.get(orig_winner, orig_winner)
+            facts["same_winner"] = orig_winner == ranked[0]["optimizer"]
+    swept = [r for r in rows if r["sweep_rows"]]
+    facts["swept"] = swept
+    facts["improved"] = [
+        r for r in swept
+        if not r["best_is_original"] and not _nan(r["original_lr_val_accuracy_mean"])
+        and r["best_val_accuracy_mean"] - r["original_lr_val_accuracy_mean"] > 0.005
+    ]  # fmt: skip
+    if swept:
+        best = max((r for r in swept if not _nan(r["best_val_accuracy_mean"])), key=lambda r: r["best_val_accuracy_mean"], default=None)
+        facts["sweep_winner"] = best
+    return {
+        "setup": cfg,
+        "model": describe_model(cfg["model"], 784, 10),
+        "seeds": len(cfg["seeds"]),
+        "sweep_seeds": len(cfg["sweep"]["seeds"]),
+        "rows": rows,
+        "sweep": sweep,
+        "facts": facts,
+        "constant_threshold": CONSTANT,
+        "figures": {
+            "predictions": rel(inputs["task29_predictions"]),
+            "curves": rel(inputs["task29_curves"]),
+            "sweep": rel(inputs["task29_sweep_figure"]),
+        },
+    }

@@ -1,0 +1,170 @@
+T29 = config["task29"]
+T29_RUN = "results/task29/{split}/{optimizer}/lr{lr}/seed{seed}"
+T29_OPTIMIZERS = "|".join(["sgd", "adadelta", "adagrad", "adam", "ftrl", "rmsprop"])
+
+from nnlab.optstudy import lr_tag  # noqa: E402  (src/ is on sys.path: common.smk)
+
+for _opt in T29["optimizers"]:
+    for _key in ("lr", "options"):
+        if _opt not in T29[_key]:
+            raise WorkflowError(f"task29.{_key} has no entry for optimizer {_opt!r} (listed in task29.optimizers)")
+for _opt in T29["sweep"]["optimizers"]:
+    if _opt not in T29["optimizers"] or _opt not in T29["sweep"]["lrs"]:
+        raise WorkflowError(
+            f"task29.sweep.optimizers lists {_opt!r}, which needs an entry in task29.optimizers and task29.sweep.lrs"
+        )
+
+
+def t29_epochs(split):
+    return T29["epochs"] if split == "test" else T29["sweep"]["epochs"]
+
+
+rule train_task29:
+    """Task 29: train task 28's network with one optimiser, learning rate and seed; split `test` is a
+    run at the original's settings scored on the test set, split `sweep` a sweep run scored on the
+    validation split carved from the training set."""
+    input:
+        **dataset_files(T29["dataset"]),
+        code=sorted({*TRAIN_CODE, *DATA_CODE, *code("data/split.py", "resources.py")}),
+    output:
+        history=f"{T29_RUN}/history.csv",
+        final=f"{T29_RUN}/final.csv",
+        timing=f"{T29_RUN}/timing.csv",
+        predictions=f"{T29_RUN}/predictions.csv",
+    params:
+        run=lambda wc: {
+            "model_spec": T29["model"],
+            "loss": "cross_entropy",
+            "optimizer": wc.optimizer,
+            "lr": float(wc.lr),
+            "optimizer_options": T29["options"][wc.optimizer],
+            "epochs": t29_epochs(wc.split),
+            "batch_size": T29["batch_size"],
+            "seed": int(wc.seed),
+            "device": config["device"],
+        },
+        split=lambda wc: {
+            "validation": T29["sweep"]["validation"] if wc.split == "sweep" else 0,
+            "seed": T29["sweep"]["split_seed"],
+        },
+        labels=lambda wc: {
+            "task": 29,
+            "split": wc.split,
+            "optimizer": wc.optimizer,
+            "lr": float(wc.lr),
+            "seed": int(wc.seed),
+        },
+    log:
+        log_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}"),
+    benchmark:
+        bench_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}")
+    message:
+        "Training task 29 ({wildcards.split}), optimiser {wildcards.optimizer}, learning rate {wildcards.lr}, seed {wildcards.seed}"
+    wildcard_constraints:
+        split="test|sweep",
+        optimizer=T29_OPTIMIZERS,
+        lr=r"[0-9][0-9.e+-]*",
+    threads: config["threads"]
+    resources:
+        # measured on MNIST (1024-256-256, 1 thread): 0.82-0.87 GB peak RSS; 47-152 s CPU per 10-epoch run,
+        # 2.5-12 min wall on the shared 2-core machine
+        mem_mb=3000,
+        runtime=30,
+    conda:
+        ENV_TORCH
+    script:
+        "../../scripts/train_with_predictions.py"
+
+
+def t29_test_runs(name):
+    return [
+        f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{seed}/{name}.csv"
+        for opt in T29["optimizers"]
+        for seed in T29["seeds"]
+    ]
+
+
+def t29_sweep_runs(name):
+    sw = T29["sweep"]
+    return [
+        f"results/task29/sweep/{opt}/lr{lr_tag(lr)}/seed{seed}/{name}.csv"
+        for opt in sw["optimizers"]
+        for lr in sw["lrs"][opt]
+        for seed in sw["seeds"]
+    ]
+
+
+rule summarize_task29:
+    """Task 29: per optimiser, test accuracy mean ± std, the most predicted class and its share, and
+    the best learning rate of the sweep (by validation accuracy); the sweep table; prediction shares."""
+    input:
+        final=t29_test_runs("final"),
+        timing=t29_test_runs("timing"),
+        history=t29_test_runs("history"),
+        predictions=t29_test_runs("predictions"),
+        sweep_final=t29_sweep_runs("final"),
+        sweep_timing=t29_sweep_runs("timing"),
+        sweep_history=t29_sweep_runs("history"),
+        code=code("results.py", "optstudy.py"),
+    output:
+        table="results/task29/table.csv",
+        sweep="results/task29/sweep.csv",
+        predictions="results/task29/predictions.csv",
+    params:
+        optimizers=T29["optimizers"],
+        n_classes=10,
+    log:
+        log_path("summarize_task29"),
+    benchmark:
+        bench_path("summarize_task29")
+    message:
+        "Summarising task 29: optimisers, learning-rate sweep and predicted classes"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/summarize_task29.py"
+
+
+rule plot_task29:
+    """Task 29: prediction histograms, test loss/accuracy per epoch per optimiser, sweep curves."""
+    input:
+        table="results/task29/table.csv",
+        sweep="results/task29/sweep.csv",
+        predictions="results/task29/predictions.csv",
+        **{
+            opt: [f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{s}/history.csv" for s in T29["seeds"]]
+            for opt in T29["optimizers"]
+        },
+        code=code("plots.py", "plots_optim.py", "results.py"),
+    output:
+        predictions="results/task29/figures/predictions.pdf",
+        curves="results/task29/figures/curves.pdf",
+        sweep="results/task29/figures/sweep.pdf",
+    log:
+        log_path("plot_task29"),
+    benchmark:
+        bench_path("plot_task29")
+    message:
+        "Plotting task 29: predicted classes, test curves and the learning-rate sweep"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV_REPORT
+    script:
+        "../../scripts/plot_task29.py"
+
+
+TARGETS.extend(p for n in ("history", "final", "timing", "predictions") for p in t29_test_runs(n) + t29_sweep_runs(n))
+REPORT_INPUTS.update(
+    task29_table="results/task29/table.csv",
+    task29_sweep="results/task29/sweep.csv",
+    task29_predictions="results/task29/figures/predictions.pdf",
+    task29_curves="results/task29/figures/curves.pdf",
+    task29_sweep_figure="results/task29/figures/sweep.pdf",
+)
