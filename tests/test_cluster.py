@@ -36,7 +36,7 @@ def cluster(tmp_path_factory):
     c.stop()
 
 
-def run_on_slurm(workdir: Path, *extra, timeout=900):
+def run_on_slurm(workdir: Path, *extra, timeout=1800):
     """snakemake --profile profiles/slurm, partition overridden, hard KILL timeout."""
     exe = Path(sys.executable).with_name("snakemake")
     cmd = [

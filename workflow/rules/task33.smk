@@ -98,6 +98,7 @@ rule plot_task33:
 
 
 for _ds in T33["datasets"]:
+    TARGETS.extend(f"results/task33/{_ds}/{n}" for n in ("model.pt", "history.csv", "final.csv", "timing.csv"))
     REPORT_INPUTS.update(
         {
             f"task33_{_ds}_final": f"results/task33/{_ds}/final.csv",
