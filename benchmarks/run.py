@@ -22,7 +22,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -69,14 +68,18 @@ def unpacked_mnist() -> Path:
 def subset(ds, n_train, n_test=1000):
     from nnlab.data import Dataset
 
-    return Dataset(ds.name, ds.x_train[:n_train], ds.y_train[:n_train], ds.x_test[:n_test], ds.y_test[:n_test], ds.classes)
+    return Dataset(
+        ds.name, ds.x_train[:n_train], ds.y_train[:n_train], ds.x_test[:n_test], ds.y_test[:n_test], ds.classes
+    )
 
 
 def engine_seconds_per_batch(ds, spec, n_batches):
     """The real engine's epoch time (its own clock: shuffling, training and a 1000-image test
     pass; not model construction) over n_batches batches."""
     small = subset(ds, n_batches * BATCH)
-    r = train_classifier(small, spec, epochs=2, batch_size=BATCH, seed=0, device="cpu", threads=THREADS, log=lambda s: None)
+    r = train_classifier(
+        small, spec, epochs=2, batch_size=BATCH, seed=0, device="cpu", threads=THREADS, log=lambda s: None
+    )
     return r.seconds[1] / n_batches  # the second epoch: warm caches, as in a real run
 
 
@@ -162,7 +165,9 @@ def main(argv=None):
         ours = engine_seconds_per_batch(ds, spec, n)
         base = baseline_seconds_per_batch(ds, real, spec, n)
         ratio = base / ours
-        results.append(entry(f"engine_vs_baseline_{task}", ratio, "x epochs/s", f">= {targets[task]}", ratio >= targets[task]))
+        results.append(
+            entry(f"engine_vs_baseline_{task}", ratio, "x epochs/s", f">= {targets[task]}", ratio >= targets[task])
+        )
 
     for label, hidden in (("task28_mlp", [1024, 256, 256]), ("width_10000", [10000])):
         achieved, widths = step_flops_per_second(ds, hidden, n // 2)
@@ -180,7 +185,9 @@ def main(argv=None):
     load = time.perf_counter() - load_start
     results.append(entry("job_startup_imports", start_up, "s", "info", True))
     train_epoch = engine_seconds_per_batch(ds, MODELS["task24"], n) * (60000 / BATCH)
-    results.append(entry("job_startup_vs_task24_epoch", (start_up + load) / train_epoch, "x one training epoch", "info", True))
+    results.append(
+        entry("job_startup_vs_task24_epoch", (start_up + load) / train_epoch, "x one training epoch", "info", True)
+    )
 
     out = ROOT / "results" / "benchmarks.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +195,9 @@ def main(argv=None):
     width = max(len(r["name"]) for r in results)
     print(f"{'benchmark':<{width}}  {'value':>10}  {'target':>8}  ok  unit")
     for r in results:
-        print(f"{r['name']:<{width}}  {r['value']:>10.3f}  {r['target']:>8}  {'yes' if r['ok'] else 'NO':>3} {r['unit']}")
+        print(
+            f"{r['name']:<{width}}  {r['value']:>10.3f}  {r['target']:>8}  {'yes' if r['ok'] else 'NO':>3} {r['unit']}"
+        )
     return results
 
 

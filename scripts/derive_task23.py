@@ -11,5 +11,7 @@ with tee_to(sm.log[0]):
     for r in rows:
         print(f"[{'ok' if r['holds'] else 'FAILED'}] {r['fact']}: {r['latex']}")
     if not all(r["holds"] for r in rows):
-        raise RuntimeError("task 23: a derived fact does not hold: " + ", ".join(r["fact"] for r in rows if not r["holds"]))
+        raise RuntimeError(
+            "task 23: a derived fact does not hold: " + ", ".join(r["fact"] for r in rows if not r["holds"])
+        )
     write_rows(sm.output.facts, rows)

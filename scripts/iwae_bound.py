@@ -21,5 +21,22 @@ with tee_to(sm.log[0]):
     rows = iwae_table(model, x, p["ks"], p["seed"])
     for r in rows:
         r.update(dataset=sm.wildcards.dataset, likelihood=model.likelihood)
-        print(f"{r['bound']:5} K={r['K']!s:>5}: {r['nats_per_image']:.3f} nats/image ({r['bits_per_dim']:.4f} bits/dim), gain {r['gain_over_elbo']:.3f}")
-    write_rows(sm.output.table, rows, ["dataset", "likelihood", "bound", "K", "images", "nats_per_image", "se", "bits_per_dim", "gain_over_elbo", "gain_se"])
+        print(
+            f"{r['bound']:5} K={r['K']!s:>5}: {r['nats_per_image']:.3f} nats/image ({r['bits_per_dim']:.4f} bits/dim), gain {r['gain_over_elbo']:.3f}"
+        )
+    write_rows(
+        sm.output.table,
+        rows,
+        [
+            "dataset",
+            "likelihood",
+            "bound",
+            "K",
+            "images",
+            "nats_per_image",
+            "se",
+            "bits_per_dim",
+            "gain_over_elbo",
+            "gain_se",
+        ],
+    )

@@ -9,5 +9,7 @@ sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 with tee_to(sm.log[0]):
     rows = identity_table(**sm.params.model)
     for r in rows:
-        print(f"{r['q']}: ELBO {r['elbo']:.6f}  log p(x) {r['log_px']:.6f}  gap {r['gap']:.6f}  KL {r['kl_posterior']:.6f}")
+        print(
+            f"{r['q']}: ELBO {r['elbo']:.6f}  log p(x) {r['log_px']:.6f}  gap {r['gap']:.6f}  KL {r['kl_posterior']:.6f}"
+        )
     write_rows(sm.output.table, rows)

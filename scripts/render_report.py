@@ -8,8 +8,8 @@ from nnlab.logs import tee_to
 from nnlab.report import common
 from nnlab.report.benchmarks import totals
 from nnlab.report.build import render
-from nnlab.results import read_rows
 from nnlab.report.sections import build_sections
+from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

@@ -11,4 +11,6 @@ with tee_to(sm.log[0]):
     write_rows(sm.output.norms, layers)
     write_rows(sm.output.ratios, ratios)
     for r in ratios:
-        print(f"{r['activation']:8s} depth {r['depth']:3d} {r['phase']:8s} first/output ratio {r['ratio_first_output_gmean']:.3e}")
+        print(
+            f"{r['activation']:8s} depth {r['depth']:3d} {r['phase']:8s} first/output ratio {r['ratio_first_output_gmean']:.3e}"
+        )

@@ -11,6 +11,10 @@ with tee_to(sm.log[0]):
     sweep = {k: list(sm.input[f"sweep_{k}"]) for k in ("final", "timing", "history")}
     table, sweep_rows, shares = summarize_task29(test, sweep, list(sm.params.optimizers), sm.params.n_classes)
     write_rows(sm.output.table, table)
-    write_rows(sm.output.sweep, sweep_rows, None if sweep_rows else ["optimizer", "lr", "runs", "diverged", "val_accuracy_mean"])
+    write_rows(
+        sm.output.sweep,
+        sweep_rows,
+        None if sweep_rows else ["optimizer", "lr", "runs", "diverged", "val_accuracy_mean"],
+    )
     write_rows(sm.output.predictions, shares)
     print(f"{len(table)} optimisers, {len(sweep_rows)} sweep settings -> {sm.output.table}, {sm.output.sweep}")

@@ -1,9 +1,15 @@
-"""Train one classifier run; write its history, final and timing CSVs (and predictions.csv if the rule names it)."""
+"""Train one classifier run and write its history, final and timing CSVs (train_* rules).
+
+Optional, by what the rule declares: `output.predictions` (predicted class per test image; header
+only for a diverged run), and `params.split` = {validation: N, seed: S} to train on the training set
+minus N held-out images and score on those instead of the test set (nnlab.data.split).
+"""
 
 import sys
 from pathlib import Path
 
 from nnlab.data import load_cache
+from nnlab.data.split import validation_split
 from nnlab.engine import resolve_device, train_classifier
 from nnlab.logs import tee_to
 from nnlab.resources import is_out_of_memory, limit_memory, out_of_memory_message
@@ -13,6 +19,10 @@ sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
     data = load_cache(sm.input.npz, sm.input.meta)
+    split = getattr(sm.params, "split", None)
+    if split and split["validation"]:
+        data = validation_split(data, split["validation"], split["seed"])
+        print(f"validation split: train on {len(data.y_train)}, score on {len(data.y_test)} held-out training images")
     print(f"run {sm.params.labels}: {sm.params.run}")
     # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
     checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
@@ -28,6 +38,10 @@ with tee_to(sm.log[0]):
         print(out_of_memory_message(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb), file=sys.stderr)
         sys.exit(1)
     write_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
-    if "predictions" in sm.output.keys():  # optional output: predicted class per test image
-        write_predictions(sm.output.predictions, result.test_predictions, data.y_test)
+    if "predictions" in sm.output.keys():
+        # A diverged network has no meaningful predictions: the file then holds only its header.
+        write_predictions(
+            sm.output.predictions, result.test_predictions if result.status == "ok" else None, data.y_test
+        )
     checkpoint.unlink(missing_ok=True)
+    print(f"status {result.status}")

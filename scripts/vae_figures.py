@@ -16,5 +16,9 @@ with tee_to(sm.log[0]):
     x_test = load_cache(sm.input.npz, sm.input.meta).x_test
     # A seeded random draw of test images: the test set may be ordered by class.
     images = x_test[np.random.default_rng(p["seed"]).permutation(len(x_test))[: p["n_reconstructions"]]]
-    save_grid(reconstruction_pairs(images / 255.0, reconstruct(model, images), p["ncol"]), sm.output.reconstructions, p["ncol"])
+    save_grid(
+        reconstruction_pairs(images / 255.0, reconstruct(model, images), p["ncol"]),
+        sm.output.reconstructions,
+        p["ncol"],
+    )
     print(f"wrote {sm.output.samples}, {sm.output.reconstructions}")

@@ -5,7 +5,6 @@ slurmd by hand (tests/cluster/local_slurm.py), and stops them by pid afterwards.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -44,12 +43,10 @@ def run_on_slurm(workdir: Path, *extra, timeout=900):
         str(exe), "--profile", "profiles/slurm", "--configfile", "scales/smoke.yaml",
         "--default-resources", "slurm_partition=nnlabtest", "mem_mb=2000", "runtime=30",
         "--slurm-no-account", "--slurm-init-seconds-before-status-checks", "1",
-        "--slurm-keep-successful-logs", "--jobs", "4", *extra,
+        "--slurm-keep-successful-logs", "--jobs", "8", *extra,
     ]  # fmt: skip
     # The plugin ignores SIGTERM while it waits on job status: bound it with KILL.
-    return subprocess.run(
-        ["timeout", "-s", "KILL", str(timeout), *cmd], cwd=workdir, capture_output=True, text=True
-    )
+    return subprocess.run(["timeout", "-s", "KILL", str(timeout), *cmd], cwd=workdir, capture_output=True, text=True)
 
 
 def test_smoke_workflow_runs_as_slurm_jobs(cluster, tmp_path):
@@ -74,7 +71,9 @@ def test_failed_cluster_job_is_reported_with_its_log(cluster, tmp_path):
     wd = copy_workflow(tmp_path / "wf")
     # An injected bad setting that only the job can find: a device that does not exist.
     (wd / "bad.yaml").write_text("device: cuda:7\n")
-    proc = run_on_slurm(wd, "--configfile", "scales/smoke.yaml", "bad.yaml", "--retries", "1", "--until", "train_task24")
+    proc = run_on_slurm(
+        wd, "--configfile", "scales/smoke.yaml", "bad.yaml", "--retries", "1", "--until", "train_task24"
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "Error in rule train_task24" in out

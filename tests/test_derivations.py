@@ -61,7 +61,10 @@ def test_a_changed_exponent_is_caught_by_both_checks(chain, target):
 def test_a_wrong_loss_expression_is_caught_by_autograd(chain):
     _, w = d.symbols(3)
     wrong = dict(chain, L=chain["L"] * w[2])  # one power of w2 too many
-    numeric = {c["check"].split(" matches")[0]: c["passed"] for c in d.autograd_checks(d.autograd_table(wrong, d.random_points(3, 3, -1.5, 1.5, 1)), 1e-10)}
+    numeric = {
+        c["check"].split(" matches")[0]: c["passed"]
+        for c in d.autograd_checks(d.autograd_table(wrong, d.random_points(3, 3, -1.5, 1.5, 1)), 1e-10)
+    }
     assert numeric["L"] is False
     # and symbolically, the direct gradients no longer equal the derivative of this L
     assert not all(c["passed"] for c in d.symbolic_checks(wrong))

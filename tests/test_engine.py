@@ -12,7 +12,9 @@ from nnlab.losses import mse
 from nnlab.results import read_rows, write_run
 
 DATA = make_synthetic("mnist", 600, 200, seed=0)
-RUN = dict(model_spec={"kind": "mlp", "hidden": [32]}, epochs=2, batch_size=64, device="cpu", threads=1, log=lambda s: None)
+RUN = dict(
+    model_spec={"kind": "mlp", "hidden": [32]}, epochs=2, batch_size=64, device="cpu", threads=1, log=lambda s: None
+)
 
 
 def test_same_seed_gives_byte_identical_csvs(tmp_path):

@@ -27,7 +27,11 @@ def test_layer_norms_match_manual_gradients():
     loss = LOSSES["cross_entropy"](model(x), y)
     weights = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
     grads = torch.autograd.grad(loss, weights)
-    assert [r["layer"] for r in rows] == [1, 2, 3] and [(r["fan_in"], r["fan_out"]) for r in rows] == [(12, 5), (5, 5), (5, 3)]
+    assert [r["layer"] for r in rows] == [1, 2, 3] and [(r["fan_in"], r["fan_out"]) for r in rows] == [
+        (12, 5),
+        (5, 5),
+        (5, 3),
+    ]
     for r, g, w in zip(rows, grads, weights):
         assert r["grad_norm"] == pytest.approx(g.norm().item(), rel=1e-6)
         assert r["weight_spectral"] == pytest.approx(torch.linalg.svdvals(w.detach().double())[0].item(), rel=1e-9)
@@ -73,7 +77,17 @@ def _write_run(tmp, activation, depth, seed, decay):
     for phase, extra in (("init", 1.0), ("trained", 2.0)):
         for layer in range(1, depth + 2):
             g = extra * (1 + 0.1 * seed) * decay ** (depth + 1 - layer)
-            rows.append({"phase": phase, "layer": layer, "fan_in": 8, "fan_out": 8, "grad_norm": g, "weight_norm": 2.0, "weight_spectral": 1.5})
+            rows.append(
+                {
+                    "phase": phase,
+                    "layer": layer,
+                    "fan_in": 8,
+                    "fan_out": 8,
+                    "grad_norm": g,
+                    "weight_norm": 2.0,
+                    "weight_spectral": 1.5,
+                }
+            )
     write_rows(d / "norms.csv", rows, NORM_FIELDS)
     write_rows(d / "final.csv", [{"task": 23, "activation": activation, "depth": depth, "width": 8, "seed": seed, "status": "ok", "steps": 3,
                                   "init_test_accuracy": 0.1, "final_train_loss": 1.0, "final_test_accuracy": 0.5 + 0.01 * seed}])  # fmt: skip
@@ -95,7 +109,9 @@ def test_summary_over_seeds(tmp_path):
     assert by[("relu", 4, "trained")]["ratio_first_output_gmean"] == pytest.approx(1.0)
     assert sig["test_accuracy_mean"] == pytest.approx(0.515) and sig["weight_spectral_gmean"] == pytest.approx(1.5)
     assert len(layers) == 2 * (5 + 9) * 2
-    first = next(r for r in layers if (r["activation"], r["depth"], r["phase"], r["layer"]) == ("sigmoid", 4, "init", 1))
+    first = next(
+        r for r in layers if (r["activation"], r["depth"], r["phase"], r["layer"]) == ("sigmoid", 4, "init", 1)
+    )
     # geometric mean over seeds 1.1 and 1.2 of 0.2^4
     assert first["grad_norm_gmean"] == pytest.approx(math.sqrt(1.1 * 1.2) * 0.2**4)
 

@@ -100,7 +100,9 @@ def test_autoencoder_shapes_and_losses():
     p = torch.sigmoid(logits)
     bce = -(target * p.log() + (1 - target) * (1 - p).log()).mean()
     assert reconstruction_loss(logits, target, "bce").item() == pytest.approx(bce.item(), rel=1e-5)
-    assert reconstruction_loss(logits, target, "mse").item() == pytest.approx(((p - target) ** 2).mean().item(), rel=1e-5)
+    assert reconstruction_loss(logits, target, "mse").item() == pytest.approx(
+        ((p - target) ** 2).mean().item(), rel=1e-5
+    )
 
 
 def test_autoencoder_learns_deterministically(tmp_path):

@@ -48,7 +48,9 @@ def test_grid_and_errors():
     e = grid_errors(pred, truth, x, center_radius=1.0)
     assert e["grid_rmse"] == pytest.approx(math.sqrt((9 + 16) / 4))
     assert e["grid_max_abs"] == 4.0
-    assert e["grid_rmse_center"] == pytest.approx(math.sqrt(9 / 2)) and e["grid_rmse_outer"] == pytest.approx(math.sqrt(16 / 2))
+    assert e["grid_rmse_center"] == pytest.approx(math.sqrt(9 / 2)) and e["grid_rmse_outer"] == pytest.approx(
+        math.sqrt(16 / 2)
+    )
 
 
 def test_training_is_deterministic_and_learns(tmp_path):

@@ -32,7 +32,11 @@ def task22_inputs(tmp, original=ORIGINAL):
     write_rows(paths["expressions"], r["expressions"])
     write_rows(paths["autograd"], r["autograd"])
     write_rows(paths["checks"], r["checks"])
-    write_rows(paths["original"], derivations.compare_with_original(r["exprs"], original), ["name", "lhs", "original", "ours", "agrees"])
+    write_rows(
+        paths["original"],
+        derivations.compare_with_original(r["exprs"], original),
+        ["name", "lhs", "original", "ours", "agrees"],
+    )
     return {f"task22_{k}": v for k, v in paths.items()}
 
 
@@ -85,7 +89,10 @@ def render_report(tmp, inputs, title="A title", scale="smoke"):
 
 def test_benchmarks_are_parsed(tmp_path):
     rows = benchmark_rows(tmp_path)
-    assert [(r["rule"], r["job"]) for r in rows] == [("derive_task22", "all"), ("gradnorms_task23", "relu_depth4_seed1")]
+    assert [(r["rule"], r["job"]) for r in rows] == [
+        ("derive_task22", "all"),
+        ("gradnorms_task23", "relu_depth4_seed1"),
+    ]
     assert rows[0]["seconds"] == 6.66 and rows[0]["max_rss_mb"] == 554.84 and rows[1]["cpu_seconds"] == 4.76
     assert rows[1]["max_rss_mb"] != rows[1]["max_rss_mb"]  # "-" -> NaN
     t = totals(rows)

@@ -10,7 +10,6 @@ import pytest
 
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier
-from nnlab.results import write_run
 
 # A child process that trains with a checkpoint and writes the three CSVs, like the workflow job.
 CHILD = """

@@ -123,7 +123,11 @@ def test_task27_builder_steps_noise_and_plateau(tmp_path):
 
 
 def test_task27_builder_without_saturation_or_order(tmp_path):
-    rows = [summary_row(10, 0.93, 0.0, runs=1), summary_row(100, 0.92, 0.0, runs=1), summary_row(1000, 0.96, 0.0, runs=1)]
+    rows = [
+        summary_row(10, 0.93, 0.0, runs=1),
+        summary_row(100, 0.92, 0.0, runs=1),
+        summary_row(1000, 0.96, 0.0, runs=1),
+    ]
     s = task27.build(t27_inputs(tmp_path, rows), CONFIG["task27"], ORIGINAL["task27"], str)
     f = s["facts"]
     assert not f["monotone"] and f["plateau"]["width"] == 1000 and f["plateau_is_last"] and f["best"]["width"] == 1000
@@ -160,9 +164,17 @@ def test_section_templates_render(tmp_path):
     rows = [summary_row(10, 0.93, 0.002), summary_row(100, 0.975, 0.001), summary_row(100000, 0.9, 0.0)]
     cfg = CONFIG["task27"] | {"epochs_by_width": {100000: 1}}
     tex = render_section(27, task27.build(t27_inputs(tmp_path, rows), cfg, ORIGINAL["task27"], str))
-    assert "0.9750" in tex and "0.9769" in tex and "$^\\dagger$" in tex and "100\\,000 [1 epoch, test accuracy 0.9000]" in tex
+    assert (
+        "0.9750" in tex
+        and "0.9769" in tex
+        and "$^\\dagger$" in tex
+        and "100\\,000 [1 epoch, test accuracy 0.9000]" in tex
+    )
     assert "((" not in tex and "))" not in tex
-    for loss, acc in (([0.3, 0.1, 0.2, 0.3, 0.35], [0.9, 0.95, 0.951, 0.95, 0.951]), ([0.3, 0.2, 0.1], [0.9, 0.92, 0.93])):
+    for loss, acc in (
+        ([0.3, 0.1, 0.2, 0.3, 0.35], [0.9, 0.95, 0.951, 0.95, 0.951]),
+        ([0.3, 0.2, 0.1], [0.9, 0.92, 0.93]),
+    ):
         d = tmp_path / str(len(loss))
         d.mkdir()
         curve = curve_csv(d, loss, acc)
@@ -183,7 +195,15 @@ def test_section_templates_render(tmp_path):
 
 def test_eval_batch_size_does_not_change_results():
     data = make_synthetic("mnist", 300, 130, seed=0)
-    run = dict(model_spec={"kind": "mlp", "hidden": [16]}, epochs=1, batch_size=64, device="cpu", threads=1, seed=2, log=lambda s: None)
+    run = dict(
+        model_spec={"kind": "mlp", "hidden": [16]},
+        epochs=1,
+        batch_size=64,
+        device="cpu",
+        threads=1,
+        seed=2,
+        log=lambda s: None,
+    )
     a, b = train_classifier(data, **run), train_classifier(data, eval_batch_size=7, **run)
     assert a.history[0]["test_accuracy"] == b.history[0]["test_accuracy"]
     assert a.history[0]["test_loss"] == pytest.approx(b.history[0]["test_loss"], rel=1e-6)

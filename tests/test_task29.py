@@ -24,7 +24,13 @@ LABELS = np.array([1] * 20 + [0, 2, 3, 4, 5, 6, 7, 8, 9] * 10)  # 110 test image
 
 def history(accs, loss0=2.0):
     return [
-        {"epoch": i + 1, "train_loss": loss0 / (i + 1), "train_accuracy": a, "test_loss": loss0 / (i + 1), "test_accuracy": a}
+        {
+            "epoch": i + 1,
+            "train_loss": loss0 / (i + 1),
+            "train_accuracy": a,
+            "test_loss": loss0 / (i + 1),
+            "test_accuracy": a,
+        }
         for i, a in enumerate(accs)
     ]
 
@@ -34,7 +40,13 @@ def fake_run(root, split, opt, lr, seed, accs, preds=None, status="ok", labels=L
     d = root / split / opt / f"lr{lr_tag(lr)}" / f"seed{seed}"
     r = TrainResult(history=history(accs), seconds=[1.0] * len(accs), status=status, parameters=100)
     paths = {n: d / f"{n}.csv" for n in ("history", "final", "timing", "predictions")}
-    write_run(r, {"task": 29, "split": split, "optimizer": opt, "lr": float(lr), "seed": seed}, paths["history"], paths["final"], paths["timing"])
+    write_run(
+        r,
+        {"task": 29, "split": split, "optimizer": opt, "lr": float(lr), "seed": seed},
+        paths["history"],
+        paths["final"],
+        paths["timing"],
+    )
     write_predictions(paths["predictions"], preds if status == "ok" else None, labels)
     return paths
 
@@ -54,7 +66,16 @@ def fixture_runs(tmp_path):
             fake_run(tmp_path, "test", "sgd", lrs["sgd"], seed, [0.8, 0.9], good),
             fake_run(tmp_path, "test", "adam", lrs["adam"], seed, [0.9, 0.975 - 0.005 * seed], best),
             fake_run(tmp_path, "test", "ftrl", lrs["ftrl"], seed, [0.18, 0.18], np.ones_like(LABELS)),
-            fake_run(tmp_path, "test", "rmsprop", lrs["rmsprop"], seed, [0.9, 0.95] if seed == 1 else [0.5], good, "ok" if seed == 1 else "diverged"),
+            fake_run(
+                tmp_path,
+                "test",
+                "rmsprop",
+                lrs["rmsprop"],
+                seed,
+                [0.9, 0.95] if seed == 1 else [0.5],
+                good,
+                "ok" if seed == 1 else "diverged",
+            ),
         ]
         for p in runs:
             for k in test:
@@ -137,13 +158,22 @@ def test_all_seeds_diverged_gives_nan_not_a_crash(tmp_path):
 
 def test_divergence_path_through_the_real_engine(tmp_path):
     data = make_synthetic("mnist", 300, 60, seed=0)
-    kw = dict(model_spec={"kind": "mlp", "hidden": [16, 8, 8]}, epochs=1, batch_size=64, device="cpu", threads=1, log=lambda s: None)
+    kw = dict(
+        model_spec={"kind": "mlp", "hidden": [16, 8, 8]},
+        epochs=1,
+        batch_size=64,
+        device="cpu",
+        threads=1,
+        log=lambda s: None,
+    )
     test = {k: [] for k in ("final", "timing", "history", "predictions")}
     for opt, lr in (("sgd", 1e30), ("ftrl", 0.001)):
         r = train_classifier(data, optimizer=opt, lr=lr, seed=1, **kw)
         d = tmp_path / opt
         paths = {n: d / f"{n}.csv" for n in test}
-        write_run(r, {"task": 29, "optimizer": opt, "lr": lr, "seed": 1}, paths["history"], paths["final"], paths["timing"])
+        write_run(
+            r, {"task": 29, "optimizer": opt, "lr": lr, "seed": 1}, paths["history"], paths["final"], paths["timing"]
+        )
         write_predictions(paths["predictions"], r.test_predictions if r.status == "ok" else None, data.y_test)
         for k in test:
             test[k].append(paths[k])
@@ -151,7 +181,9 @@ def test_divergence_path_through_the_real_engine(tmp_path):
     assert read_rows(tmp_path / "sgd/predictions.csv") == []
     table, _, _ = summarize_task29(test, {"final": [], "timing": [], "history": []}, ["sgd", "ftrl"])
     assert table[0]["diverged"] == 1 and math.isnan(table[0]["test_accuracy_mean"])
-    assert table[1]["diverged"] == 0 and table[1]["test_accuracy_mean"] == pytest.approx(read_rows(tmp_path / "ftrl/final.csv")[0]["final_test_accuracy"])
+    assert table[1]["diverged"] == 0 and table[1]["test_accuracy_mean"] == pytest.approx(
+        read_rows(tmp_path / "ftrl/final.csv")[0]["final_test_accuracy"]
+    )
 
 
 def test_figures_from_fixture_csvs(fixture_runs):
@@ -194,7 +226,13 @@ def test_section_facts_and_template(fixture_runs):
     assert "\\textbf{The sweep ran for 3 epochs, not 10}" in flat
     assert "0.9478" in flat and "1 {(}100.0\\,\\%)" in flat
     original["ftrl"] = 0.9  # FTRL now "learnt" in the original: its failure paragraph goes
-    flat = re.sub(r"\s+", " ", make_env(ROOT / "report").get_template("sections/task29.tex.j2").render(s=section.build(inputs, cfg, original, str)))
+    flat = re.sub(
+        r"\s+",
+        " ",
+        make_env(ROOT / "report")
+        .get_template("sections/task29.tex.j2")
+        .render(s=section.build(inputs, cfg, original, str)),
+    )
     assert "Why FTRL fails" not in flat
 
 
@@ -228,7 +266,11 @@ def test_config_consistency_is_checked_before_any_job(tmp_path):
 @pytest.mark.slow
 def test_smoke_report_has_task29(smoke_build):
     text = pdf_text(smoke_build / "results/report.pdf")
-    section_text = text[text.index("Task 29: Optimisers\nPurpose") if "Task 29: Optimisers\nPurpose" in text else text.rindex("Task 29: Optimisers"):]
+    section_text = text[
+        text.index("Task 29: Optimisers\nPurpose")
+        if "Task 29: Optimisers\nPurpose" in text
+        else text.rindex("Task 29: Optimisers") :
+    ]
     table = read_rows(smoke_build / "results/task29/table.csv")
     assert len(table) == 6
     assert f"{table[0]['test_accuracy_mean']:.4f}" in section_text  # SGD's accuracy from the CSV

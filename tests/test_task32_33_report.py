@@ -7,14 +7,27 @@ from nnlab.report.latex import make_env
 from nnlab.report.sections import task32, task33
 from nnlab.results import read_rows, write_rows
 
-IWAE_FIELDS = ["dataset", "likelihood", "bound", "K", "images", "nats_per_image", "se", "bits_per_dim", "gain_over_elbo", "gain_se"]
+IWAE_FIELDS = [
+    "dataset",
+    "likelihood",
+    "bound",
+    "K",
+    "images",
+    "nats_per_image",
+    "se",
+    "bits_per_dim",
+    "gain_over_elbo",
+    "gain_se",
+]
 
 
 def iwae_rows(values, elbo=-100.0):
     rows = [{"dataset": "mnist", "likelihood": "bernoulli", "bound": "ELBO", "K": "", "images": 5, "nats_per_image": elbo,
              "se": 1.0, "bits_per_dim": 0.2, "gain_over_elbo": 0.0, "gain_se": 0.0}]  # fmt: skip
     for k, v in zip([1, 10, 100], values):
-        rows.append(rows[0] | {"bound": "IWAE", "K": k, "nats_per_image": v, "gain_over_elbo": v - elbo, "gain_se": 0.05})
+        rows.append(
+            rows[0] | {"bound": "IWAE", "K": k, "nats_per_image": v, "gain_over_elbo": v - elbo, "gain_se": 0.05}
+        )
     return rows
 
 
@@ -57,7 +70,9 @@ def test_task32_facts_and_rendering(tmp_path):
     i = s["iwae"][0]["facts"]
     assert i["monotone"] and i["above_elbo"] and i["l1_agrees"] and i["last_step"] == pytest.approx(0.5)
     tex = render(32, s)
-    assert "Jensen" in tex and "concave" in tex and r"=\mathrm{ELBO}(x)+\mathrm{KL}(q_\phi(z|x)\,\|\,p_\theta(z|x))" in tex
+    assert (
+        "Jensen" in tex and "concave" in tex and r"=\mathrm{ELBO}(x)+\mathrm{KL}(q_\phi(z|x)\,\|\,p_\theta(z|x))" in tex
+    )
     assert "increase with $K$" in tex and "a bug" not in tex
     assert "-98.50" in tex  # a number from the fixture CSV
 

@@ -39,7 +39,9 @@ def test_files_source_without_files_stops_before_any_job(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     (wd / "offline.yaml").write_text("datasets: {mnist: {source: files}}\n")
-    proc = snakemake(wd, "-n", "--cores", "1", "--configfile", "offline.yaml", check=False, env={"NNLAB_DATA": str(empty)})
+    proc = snakemake(
+        wd, "-n", "--cores", "1", "--configfile", "offline.yaml", check=False, env={"NNLAB_DATA": str(empty)}
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert f"No mnist files in {empty}" in out and "train-images-idx3-ubyte" in out and "NNLAB_DATA" in out
@@ -58,7 +60,12 @@ def test_corrupt_source_fails_the_data_job_and_leaves_no_cache(tmp_path):
     wd = copy_workflow(tmp_path / "wf")
     raw = tmp_path / "data/MNIST/raw"
     raw.mkdir(parents=True)
-    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+    for name in (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ):
         (raw / f"{name}.gz").write_bytes(b"\x1f\x8b\x08\x00 truncated")
     (wd / "files.yaml").write_text("datasets: {mnist: {source: files}}\n")
     proc = snakemake(wd, "--cores", "1", "--configfile", "files.yaml", "--until", "prepare_dataset",

@@ -54,7 +54,7 @@ def test_task27_and_28_sections_in_the_smoke_pdf(smoke_build):
     with open(smoke_build / TABLE) as f:
         rows = {int(r["width"]): r for r in csv.DictReader(f)}
     assert set(rows) == {10, 100} and all(int(r["runs"]) == 2 for r in rows.values())
-    for w, r in rows.items():
+    for r in rows.values():
         assert f"{float(r['test_accuracy_mean']):.4f}" in text
     assert "0.9321" in text and "0.9769" in text  # the original's numbers beside ours
     with open(smoke_build / "results/task28/curve.csv") as f:

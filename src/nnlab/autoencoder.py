@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -151,7 +151,9 @@ def train_autoencoder(
         result.history.append({"epoch": epoch, "train_loss": train_loss, "test_loss": test_loss})
         result.seconds.append(time.perf_counter() - start)
         eta = sum(result.seconds) / epoch * (epochs - epoch)
-        log(f"epoch {epoch}/{epochs}  train {loss} {train_loss:.5f}  test {test_loss:.5f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s")
+        log(
+            f"epoch {epoch}/{epochs}  train {loss} {train_loss:.5f}  test {test_loss:.5f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
+        )
         if checkpoint:
             ckpt.save(checkpoint, {
                 "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),

@@ -62,7 +62,10 @@ def _type(node: dict) -> str:
     if t == "array":
         item = node.get("items", {})
         return f"list of {_type(item) or 'values'}"
-    bounds = [f"≥ {node['minimum']}" if "minimum" in node else "", f"> {node['exclusiveMinimum']}" if "exclusiveMinimum" in node else ""]
+    bounds = [
+        f"≥ {node['minimum']}" if "minimum" in node else "",
+        f"> {node['exclusiveMinimum']}" if "exclusiveMinimum" in node else "",
+    ]
     return " ".join(filter(None, [t, *bounds]))
 
 

@@ -72,6 +72,7 @@ def summarize_regression(final_csvs, history_csvs, tolerance: float = 0.05, clai
         rows.append({k: int(v) if isinstance(v, bool) else v for k, v in row.items()})  # CSV: 0/1
     return rows
 
+
 METRICS = HISTORY_FIELDS[1:]
 
 

@@ -78,15 +78,13 @@ def lhs_latex(name: str) -> str:
         return rf"\frac{{\partial L}}{{\partial w_{{{l}}}}}"
     for prefix, sym in (("delta", r"\delta"), ("u", "u"), ("h", "h")):
         if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            return rf"{sym}^{{({name[len(prefix):]})}}"
+            return rf"{sym}^{{({name[len(prefix) :]})}}"
     raise ValueError(f"no notation for {name!r}")
 
 
 def expression_rows(exprs: dict[str, sp.Expr]) -> list[dict]:
     """One CSV row per expression: its name, LaTeX of both sides, and sympy's text form."""
-    return [
-        {"name": k, "lhs": lhs_latex(k), "latex": sp.latex(e), "sympy": sp.sstr(e)} for k, e in exprs.items()
-    ]
+    return [{"name": k, "lhs": lhs_latex(k), "latex": sp.latex(e), "sympy": sp.sstr(e)} for k, e in exprs.items()]
 
 
 def layers_of(exprs: dict) -> list[int]:
@@ -244,5 +242,12 @@ def activation_facts(depths: list[int]) -> list[dict]:
     for depth in depths:
         bound = peak**depth
         shown = rf"4^{{-{depth}}} = " + sp.latex(bound, fold_short_frac=True)
-        rows.append({"fact": f"sigmoid_product_bound_depth{depth}", "value": float(bound), "latex": shown, "holds": bool(math.isclose(float(bound), 0.25**depth))})
+        rows.append(
+            {
+                "fact": f"sigmoid_product_bound_depth{depth}",
+                "value": float(bound),
+                "latex": shown,
+                "holds": bool(math.isclose(float(bound), 0.25**depth)),
+            }
+        )
     return rows

@@ -74,7 +74,9 @@ def kl_gauss(m: np.ndarray, S: np.ndarray, m0: np.ndarray, S0: np.ndarray) -> fl
 def expected_log_lik(m: LinearGaussian, x: np.ndarray, qm: np.ndarray, qS: np.ndarray) -> float:
     """E_{N(qm, qS)}[log p(x|z)] in closed form."""
     r = x - m.W @ qm - m.b
-    return float(-0.5 * m.D * math.log(2 * math.pi * m.sigma**2) - (r @ r + np.trace(m.W @ qS @ m.W.T)) / (2 * m.sigma**2))
+    return float(
+        -0.5 * m.D * math.log(2 * math.pi * m.sigma**2) - (r @ r + np.trace(m.W @ qS @ m.W.T)) / (2 * m.sigma**2)
+    )
 
 
 def elbo(m: LinearGaussian, x: np.ndarray, qm: np.ndarray, qS: np.ndarray) -> dict:
@@ -84,7 +86,9 @@ def elbo(m: LinearGaussian, x: np.ndarray, qm: np.ndarray, qS: np.ndarray) -> di
     return {"rec": rec, "kl_prior": kl_prior, "elbo": rec - kl_prior}
 
 
-def elbo_monte_carlo(m: LinearGaussian, x: np.ndarray, qm: np.ndarray, qS: np.ndarray, n: int, seed: int) -> tuple[float, float]:
+def elbo_monte_carlo(
+    m: LinearGaussian, x: np.ndarray, qm: np.ndarray, qS: np.ndarray, n: int, seed: int
+) -> tuple[float, float]:
     """The VAE's estimator: E_q[log p(x|z)] from n reparameterised draws z = qm + L eps, minus the
     closed-form KL(q || p(z)). Returns (estimate, its standard error)."""
     rng = np.random.default_rng(seed)

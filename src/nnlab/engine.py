@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -39,7 +39,9 @@ def _bar(epoch: int, epochs: int, frac: float, width: int = 30) -> None:
 
     done = int(frac * width)
     end = "\r" if frac < 1 else "\r" + " " * (width + 30) + "\r"
-    sys.__stderr__.write(f"\r  epoch {epoch}/{epochs} [{'#' * done}{'.' * (width - done)}] {frac:4.0%}" + (end if frac >= 1 else ""))
+    sys.__stderr__.write(
+        f"\r  epoch {epoch}/{epochs} [{'#' * done}{'.' * (width - done)}] {frac:4.0%}" + (end if frac >= 1 else "")
+    )
     sys.__stderr__.flush()
 
 

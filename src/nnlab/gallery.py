@@ -35,7 +35,9 @@ def gallery(panels: list[dict], path, columns: int) -> None:
         row[0].set_ylabel(panel["title"], fontsize=7, rotation=0, ha="right", va="center", labelpad=6)
         images = panel["images"]
         if len(images) == 0:
-            row[0].text(0.5, 0.5, panel.get("note") or "none", fontsize=7, ha="center", va="center", transform=row[0].transAxes)
+            row[0].text(
+                0.5, 0.5, panel.get("note") or "none", fontsize=7, ha="center", va="center", transform=row[0].transAxes
+            )
         for c, (img, caption) in enumerate(zip(images, panel["captions"])):
             if c >= columns:
                 break

@@ -56,7 +56,9 @@ def build_cnn(
         layers.append(nn.MaxPool2d(pool))
         h, w = h // pool, w // pool
         if h < 1 or w < 1:
-            raise ValueError(f"image {image_shape[:2]} is too small for conv blocks {conv} (kernel {kernel}, {padding})")
+            raise ValueError(
+                f"image {image_shape[:2]} is too small for conv blocks {conv} (kernel {kernel}, {padding})"
+            )
         if conv_dropout:
             layers.append(nn.Dropout(conv_dropout))
     layers.append(nn.Flatten())
@@ -81,7 +83,9 @@ def build_model(spec: dict, image_shape: tuple[int, int, int], n_classes: int) -
     """
     kind = spec.get("kind", "mlp")
     if kind == "mlp":
-        return build_mlp(math.prod(image_shape), list(spec.get("hidden", [])), n_classes, spec.get("activation", "relu"))
+        return build_mlp(
+            math.prod(image_shape), list(spec.get("hidden", [])), n_classes, spec.get("activation", "relu")
+        )
     if kind == "cnn":
         options = {k: spec[k] for k in CNN_KEYS if k in spec}
         return build_cnn(tuple(image_shape), n_classes, [list(b) for b in spec["conv"]], **options)

@@ -15,7 +15,14 @@ from matplotlib.ticker import MaxNLocator
 from nnlab.plots import save
 from nnlab.results import read_rows
 
-NAMES = {"sgd": "SGD", "adadelta": "AdaDelta", "adagrad": "AdaGrad", "adam": "Adam", "ftrl": "FTRL", "rmsprop": "RMSProp"}
+NAMES = {
+    "sgd": "SGD",
+    "adadelta": "AdaDelta",
+    "adagrad": "AdaGrad",
+    "adam": "Adam",
+    "ftrl": "FTRL",
+    "rmsprop": "RMSProp",
+}
 
 
 def _name(opt: str) -> str:
@@ -41,7 +48,9 @@ def prediction_histograms(table_csv, shares_csv, path) -> None:
             ax.text(0.5, 0.5, "diverged\n(loss NaN/inf)", ha="center", va="center", color="C3", transform=ax.transAxes)
         else:
             ax.bar(classes, [s["predicted_share"] for s in mine], color="C0", label="predicted")
-            title += f"\nacc {row['test_accuracy_mean']:.4f}, top class {row['top_class']}: {row['top_class_share']:.0%}"
+            title += (
+                f"\nacc {row['test_accuracy_mean']:.4f}, top class {row['top_class']}: {row['top_class_share']:.0%}"
+            )
         ax.step(classes, [s["label_share"] for s in mine], where="mid", color="k", lw=1, label="true labels")
         ax.set_title(title, fontsize=8)
         ax.set_xticks(classes or [0])
@@ -85,7 +94,9 @@ def optimizer_curves(groups: dict[str, list], table_csv, path) -> None:
     any_row = next(iter(table.values()), None)
     if any_row and not math.isnan(any_row["label_entropy"]):
         ax_loss.axhline(any_row["label_entropy"], ls=":", color="k", lw=1, label="constant: label frequencies")
-        ax_acc.axhline(any_row["label_top_share"], ls=":", color="k", lw=1, label=f"constant: class {any_row['label_top_class']}")
+        ax_acc.axhline(
+            any_row["label_top_share"], ls=":", color="k", lw=1, label=f"constant: class {any_row['label_top_class']}"
+        )
     ax_loss.set_ylabel("test loss (cross-entropy)")
     ax_acc.set_ylabel("test accuracy")
     for ax in (ax_loss, ax_acc):
@@ -106,7 +117,9 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
     table = read_rows(table_csv)
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
     if not sweep:
-        ax.text(0.5, 0.5, "no learning-rate sweep in this configuration", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, "no learning-rate sweep in this configuration", ha="center", va="center", transform=ax.transAxes
+        )
         ax.axis("off")
         save(fig, path)
         return
@@ -115,7 +128,14 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
         if not mine:
             continue
         ok = [r for r in mine if not math.isnan(r["val_accuracy_mean"])]
-        ax.plot([r["lr"] for r in ok], [r["val_accuracy_mean"] for r in ok], "-o", ms=3, color=f"C{i}", label=_name(row["optimizer"]))
+        ax.plot(
+            [r["lr"] for r in ok],
+            [r["val_accuracy_mean"] for r in ok],
+            "-o",
+            ms=3,
+            color=f"C{i}",
+            label=_name(row["optimizer"]),
+        )
         dead = [r["lr"] for r in mine if math.isnan(r["val_accuracy_mean"])]
         if dead:
             ax.plot(dead, [0.0] * len(dead), "x", ms=8, mew=2, color=f"C{i}", clip_on=False)

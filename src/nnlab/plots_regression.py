@@ -36,7 +36,9 @@ def surface(grid_csv, path, lines: int = 26) -> None:
     ax2 = fig.add_subplot(1, 2, 2)
     err = pred - truth
     lim = float(np.abs(err).max()) or 1.0
-    im = ax2.imshow(err, origin="lower", extent=(x1.min(), x1.max(), x2.min(), x2.max()), cmap="RdBu_r", vmin=-lim, vmax=lim)
+    im = ax2.imshow(
+        err, origin="lower", extent=(x1.min(), x1.max(), x2.min(), x2.max()), cmap="RdBu_r", vmin=-lim, vmax=lim
+    )
     ax2.set_xlabel("$x_1$")
     ax2.set_ylabel("$x_2$")
     ax2.set_title("error $f_{NN} - f$ on the grid", fontsize=10)

@@ -16,7 +16,9 @@ def elbo_curves(history_csv, path, title: str = "") -> None:
     fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3.0))
     for split, style in (("train", "--"), ("test", "-")):
         a.plot(epochs, [r[f"{split}_elbo"] for r in rows], style, color="C0", marker=".", label=f"ELBO ({split})")
-        a.plot(epochs, [r[f"{split}_rec"] for r in rows], style, color="C1", marker=".", label=f"reconstruction ({split})")
+        a.plot(
+            epochs, [r[f"{split}_rec"] for r in rows], style, color="C1", marker=".", label=f"reconstruction ({split})"
+        )
         b.plot(epochs, [r[f"{split}_kl"] for r in rows], style, color="C2", marker=".", label=f"KL ({split})")
     a.set_ylabel("nats per image")
     b.set_ylabel("KL, nats per image")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -70,7 +70,9 @@ def predict(model: nn.Module, x: np.ndarray, device: torch.device | str = "cpu")
     return out.double().cpu().numpy()
 
 
-def grid_errors(pred: np.ndarray, truth: np.ndarray, x: np.ndarray | None = None, center_radius: float | None = None) -> dict:
+def grid_errors(
+    pred: np.ndarray, truth: np.ndarray, x: np.ndarray | None = None, center_radius: float | None = None
+) -> dict:
     """RMSE and maximum absolute error of predictions against the noise-free function values.
 
     With the points x (m, 2) and a `center_radius`, also the RMSE inside that radius of the origin
@@ -161,14 +163,18 @@ def train_regressor(
         result.grid = {"x1": grid_x[:, 0], "x2": grid_x[:, 1], "truth": grid_truth, "prediction": pred}
         if epoch == 1 or epoch % log_every == 0 or epoch == epochs:
             eta = sum(result.seconds) / epoch * (epochs - epoch)
-            log(f"epoch {epoch}/{epochs}  train MSE {train_loss:.5f}  grid RMSE {errors['grid_rmse']:.4f}  ETA {eta:.0f}s")
+            log(
+                f"epoch {epoch}/{epochs}  train MSE {train_loss:.5f}  grid RMSE {errors['grid_rmse']:.4f}  ETA {eta:.0f}s"
+            )
     return result
 
 
 HISTORY_FIELDS = ["epoch", "train_loss", "grid_rmse"]
 
 
-def write_regression_run(result: RegressionResult, labels: dict, y: np.ndarray, history_csv, final_csv, timing_csv, grid_csv) -> None:
+def write_regression_run(
+    result: RegressionResult, labels: dict, y: np.ndarray, history_csv, final_csv, timing_csv, grid_csv
+) -> None:
     """Write a run's per-epoch history, final metrics (prefixed by `labels`), timing and grid predictions.
 
     final.csv also records the variance of the training targets: the MSE of the best constant
@@ -195,4 +201,3 @@ def write_regression_run(result: RegressionResult, labels: dict, y: np.ndarray, 
         for a, b, t, p in zip(g["x1"], g["x2"], g["truth"], g["prediction"])
     ]
     write_rows(grid_csv, rows, ["x1", "x2", "truth", "prediction"])
-

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -106,7 +106,12 @@ class ConvVAE(nn.Module):
         f = 2 ** len(channels)
         if h % f or w % f:
             raise ValueError(f"image {h}x{w} is not divisible by {f} ({len(channels)} stride-2 layers)")
-        self.image_shape, self.latent_dim, self.channels, self.likelihood = tuple(image_shape), latent_dim, list(channels), likelihood
+        self.image_shape, self.latent_dim, self.channels, self.likelihood = (
+            tuple(image_shape),
+            latent_dim,
+            list(channels),
+            likelihood,
+        )
         self.feat = (channels[-1], h // f, w // f)
         enc, width = [], c
         for ch in channels:
@@ -125,7 +130,12 @@ class ConvVAE(nn.Module):
         self.decoder = nn.Sequential(*dec)
 
     def spec(self) -> dict:
-        return {"image_shape": list(self.image_shape), "latent_dim": self.latent_dim, "channels": self.channels, "likelihood": self.likelihood}
+        return {
+            "image_shape": list(self.image_shape),
+            "latent_dim": self.latent_dim,
+            "channels": self.channels,
+            "likelihood": self.likelihood,
+        }
 
     def encode(self, x01: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(mu, log sigma^2) of q(z|x) for images scaled to [0, 1]."""

@@ -70,7 +70,9 @@ def summarize(final_csvs: list, norms_csvs: list) -> tuple[list[dict], list[dict
             ratio = mean_std([_log10(r["norms"][phase][1] / r["norms"][phase][depth + 1]) for r in use])
             factor = mean_std([_log10(hidden_factor(r["norms"][phase], depth)) for r in use])
             # geometric mean over the hidden-to-hidden layers 2..depth and seeds of ‖W_l‖_2
-            spectral = mean_std([statistics.fmean(_log10(r["spectral"][phase][l]) for l in range(2, depth + 1)) for r in use])
+            spectral = mean_std(
+                [statistics.fmean(_log10(r["spectral"][phase][l]) for l in range(2, depth + 1)) for r in use]
+            )
             ratio_rows.append(
                 {
                     "activation": activation,
@@ -112,9 +114,24 @@ def figure(layer_rows: list[dict], path) -> None:
                 x = [r["layer"] for r in rows]
                 m = [r["log10_grad_norm_mean"] for r in rows]
                 s = [r["log10_grad_norm_std"] for r in rows]
-                ax.plot(x, [10**v for v in m], styles[j % 4], marker="o", ms=2.5, color=f"C{i}", label=f"{NAMES.get(act, act)}, {depth} hidden layers")
+                ax.plot(
+                    x,
+                    [10**v for v in m],
+                    styles[j % 4],
+                    marker="o",
+                    ms=2.5,
+                    color=f"C{i}",
+                    label=f"{NAMES.get(act, act)}, {depth} hidden layers",
+                )
                 if rows[0]["runs"] > 1:
-                    ax.fill_between(x, [10 ** (a - b) for a, b in zip(m, s)], [10 ** (a + b) for a, b in zip(m, s)], color=f"C{i}", alpha=0.15, lw=0)
+                    ax.fill_between(
+                        x,
+                        [10 ** (a - b) for a, b in zip(m, s)],
+                        [10 ** (a + b) for a, b in zip(m, s)],
+                        color=f"C{i}",
+                        alpha=0.15,
+                        lw=0,
+                    )
         ax.set_yscale("log")
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("layer $l$ (1 = input layer, last = output layer)")

@@ -28,7 +28,9 @@ def available() -> str | None:
     if os.geteuid() != 0:
         return "needs root to start munged/slurmctld/slurmd"
     missing = [b for b in ("munged", "slurmctld", "slurmd", "sbatch", "squeue") if shutil.which(b) is None]
-    return f"Slurm not installed ({', '.join(missing)} missing): apt-get install {' '.join(PACKAGES)}" if missing else None
+    return (
+        f"Slurm not installed ({', '.join(missing)} missing): apt-get install {' '.join(PACKAGES)}" if missing else None
+    )
 
 
 def install() -> None:
@@ -63,7 +65,9 @@ class LocalSlurm:
 
     def config(self) -> str:
         d = self.root
-        cpus = os.cpu_count() or 2
+        # Advertise at least 8 CPUs (config_overrides lets slurmd accept more than the hardware):
+        # the smoke workflow's dozens of small jobs then run a few at a time, as on a real cluster.
+        cpus = max(8, os.cpu_count() or 2)
         mem = int(_meminfo_mb() * 0.9)
         return f"""# written by tests/cluster/local_slurm.py
 ClusterName=nnlabtest
@@ -79,6 +83,7 @@ SlurmctldPidFile={d}/slurmctld.pid
 SlurmdPidFile={d}/slurmd.pid
 SlurmctldLogFile={d}/slurmctld.log
 SlurmdLogFile={d}/slurmd.log
+SlurmdParameters=config_overrides
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 MpiDefault=none

@@ -38,8 +38,19 @@ def code(*modules):
 
 
 DATA_CODE = code("data/__init__.py", "data/dataset.py", "data/sources.py", "data/cache.py", "data/synthetic.py")
-TRAIN_CODE = code("models.py", "losses.py", "optim.py", "ftrl.py", "engine.py", "checkpoint.py", "results.py")
+TRAIN_CODE = code(
+    "models.py",
+    "losses.py",
+    "optim.py",
+    "ftrl.py",
+    "engine.py",
+    "checkpoint.py",
+    "results.py",
+    "resources.py",
+    "data/split.py",
+)
 PLOT_CODE = code("plots.py", "results.py")
+VAE_CODE = code("vae.py", "engine.py", "models.py", "losses.py", "optim.py", "results.py")  # tasks 32, 33
 REPORT_CODE = sorted({*code("results.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))})
 
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
@@ -100,6 +111,13 @@ def report_benchmarks(wildcards=None):
     return [p for p in paths if Path(p).exists()] if config["partial_report"] else paths
 
 
+def all_targets(wildcards=None):
+    """The PDF, and (unless building a partial report) every registered table, figure and run CSV."""
+    if config["partial_report"]:
+        return ["results/report.pdf"]
+    return ["results/report.pdf", *REPORT_INPUTS.values(), *TARGETS]
+
+
 def report_inputs(wildcards=None):
     """All tasks' tables and figures; with `partial_report: true`, only those that exist now,
     so a report can be built after some jobs failed (their tasks then show "not run")."""
@@ -118,10 +136,8 @@ def t27_epochs(width):
     return T27_EPOCHS.get(int(width), T27["epochs"])
 
 
-
 def t27_parameters(width):
     return mlp_parameters(784, [int(width)], 10)
-
 
 
 def t27_mem_mb(wildcards):
@@ -129,16 +145,13 @@ def t27_mem_mb(wildcards):
     return train_mem_mb(t27_parameters(width), T27["eval_batch_size"], width, T27_BASE_MB)
 
 
-
 def t27_runtime(wildcards):
     width = int(wildcards.width)
     return train_runtime_min(t27_parameters(width), t27_epochs(width), T27_SECONDS_PER_PARAMETER_EPOCH)
 
 
-
 def t27_runs(name):
     return expand(f"{T27_RUN}/{name}.csv", width=T27["widths"], seed=T27["seeds"])
-
 
 
 # Helpers of task28.smk (functions live here, rules there; the task's constants are
@@ -147,12 +160,10 @@ def t28_runs(name):
     return expand(f"{T28_RUN}/{name}.csv", seed=T28["seeds"])
 
 
-
 # Helpers of task29.smk (functions live here, rules there; the task's constants are
 # defined in its .smk before any rule calls these).
 def t29_epochs(split):
     return T29["epochs"] if split == "test" else T29["sweep"]["epochs"]
-
 
 
 def t29_test_runs(name):
@@ -161,7 +172,6 @@ def t29_test_runs(name):
         for opt in T29["optimizers"]
         for seed in T29["seeds"]
     ]
-
 
 
 def t29_sweep_runs(name):
@@ -174,12 +184,10 @@ def t29_sweep_runs(name):
     ]
 
 
-
 # Helpers of task30.smk (functions live here, rules there; the task's constants are
 # defined in its .smk before any rule calls these).
 def t30_epochs(wc):
     return T30["epochs"][wc.dataset][wc.model]
-
 
 
 def t30_runtime(wc):
@@ -187,7 +195,5 @@ def t30_runtime(wc):
     return 5 + math.ceil(2 * T30_SECONDS_PER_EPOCH[(wc.dataset, wc.model)] * t30_epochs(wc) / 60)
 
 
-
 def t30_runs(name, seeds=None):
     return expand(f"{T30_RUN}/{name}.csv", dataset=T30["datasets"], model=T30["models"], seed=seeds or T30["seeds"])
-

@@ -5,20 +5,20 @@ rule prepare_dataset:
         code=DATA_CODE,
     output:
         **dataset_files("{dataset}"),
-    params:
-        settings=lambda wc: config["datasets"][wc.dataset],
-        data_dir=DATA_DIR,
     log:
         log_path("prepare_dataset", "{dataset}"),
     benchmark:
         bench_path("prepare_dataset", "{dataset}")
-    message:
-        "Caching dataset {wildcards.dataset} as verified arrays"
+    conda:
+        ENV_TORCH
     threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        ENV_TORCH
+    params:
+        settings=lambda wc: config["datasets"][wc.dataset],
+        data_dir=DATA_DIR,
+    message:
+        "Caching dataset {wildcards.dataset} as verified arrays"
     script:
         "../../scripts/prepare_dataset.py"

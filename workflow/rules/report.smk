@@ -8,20 +8,20 @@ rule collect_benchmarks:
         code=code("report/benchmarks.py", "results.py"),
     output:
         table="results/report/benchmarks.csv",
-    params:
-        root="results/benchmarks",
     log:
         log_path("collect_benchmarks"),
     benchmark:
         bench_path("collect_benchmarks")
-    message:
-        "Collecting the jobs' wall time and peak memory for the appendix"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=300,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        root="results/benchmarks",
+    message:
+        "Collecting the jobs' wall time and peak memory for the appendix"
     script:
         "../../scripts/collect_benchmarks.py"
 
@@ -37,23 +37,23 @@ rule render_report:
         code=REPORT_CODE,
     output:
         tex="results/report/main.tex",
+    log:
+        log_path("render_report"),
+    benchmark:
+        bench_path("render_report")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         config=config,
         template_dir=lambda wildcards, input: os.path.dirname(input.main_template),
         # tasks that have rules in this workflow: one without results is marked as not finished
         registered=sorted({int(k.split("_")[0].removeprefix("task")) for k in REPORT_INPUTS}),
-    log:
-        log_path("render_report"),
-    benchmark:
-        bench_path("render_report")
     message:
         "Rendering the LaTeX report"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    conda:
-        ENV_REPORT
     script:
         "../../scripts/render_report.py"
 
@@ -75,13 +75,13 @@ rule compile_report:
         log_path("compile_report"),
     benchmark:
         bench_path("compile_report")
-    message:
-        "Compiling the PDF report with latexmk"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
-    conda:
-        ENV_REPORT
+    message:
+        "Compiling the PDF report with latexmk"
     script:
         "../../scripts/compile_report.py"

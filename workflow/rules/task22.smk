@@ -15,6 +15,16 @@ rule derive_task22:
         autograd="results/task22/autograd.csv",
         checks="results/task22/checks.csv",
         original="results/task22/original.csv",
+    log:
+        log_path("derive_task22"),
+    benchmark:
+        bench_path("derive_task22")
+    conda:
+        ENV_TORCH
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         layers=T22["layers"],
         points=T22["check_points"],
@@ -23,18 +33,8 @@ rule derive_task22:
         seed=T22["check_seed"],
         rtol=T22["rtol"],
         original=T22_ORIGINAL,  # the original report's formulas, compared with ours
-    log:
-        log_path("derive_task22"),
-    benchmark:
-        bench_path("derive_task22")
     message:
         "Deriving task 22's backpropagation chain with sympy and checking it against autograd"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/derive_task22.py"
 

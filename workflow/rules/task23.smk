@@ -14,20 +14,20 @@ rule derive_task23:
         code=code("derivations.py", "results.py"),
     output:
         facts="results/task23/derivation.csv",
-    params:
-        depths=T23["depths"],
     log:
         log_path("derive_task23"),
     benchmark:
         bench_path("derive_task23")
-    message:
-        "Deriving task 23's derivative bounds with sympy"
+    conda:
+        ENV_TORCH
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_TORCH
+    params:
+        depths=T23["depths"],
+    message:
+        "Deriving task 23's derivative bounds with sympy"
     script:
         "../../scripts/derive_task23.py"
 
@@ -41,6 +41,19 @@ rule gradnorms_task23:
         norms=f"{T23_RUN}/norms.csv",
         final=f"{T23_RUN}/final.csv",
         timing=f"{T23_RUN}/timing.csv",
+    log:
+        log_path("gradnorms_task23", "{activation}_depth{depth}_seed{seed}"),
+    benchmark:
+        bench_path("gradnorms_task23", "{activation}_depth{depth}_seed{seed}")
+    wildcard_constraints:
+        activation="sigmoid|relu|tanh",
+        depth=r"\d+",
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        mem_mb=2500,
+        runtime=30,
     params:
         run=lambda wc: {
             "depth": int(wc.depth),
@@ -56,23 +69,14 @@ rule gradnorms_task23:
             "device": config["device"],
         },
         labels=lambda wc: {
-            "task": 23, "activation": wc.activation, "depth": int(wc.depth), "width": T23["width"], "seed": int(wc.seed),
+            "task": 23,
+            "activation": wc.activation,
+            "depth": int(wc.depth),
+            "width": T23["width"],
+            "seed": int(wc.seed),
         },
-    log:
-        log_path("gradnorms_task23", "{activation}_depth{depth}_seed{seed}"),
-    benchmark:
-        bench_path("gradnorms_task23", "{activation}_depth{depth}_seed{seed}")
     message:
         "Measuring task 23's gradient norms, {wildcards.activation}, {wildcards.depth} hidden layers, seed {wildcards.seed}"
-    wildcard_constraints:
-        activation="sigmoid|relu|tanh",
-        depth=r"\d+",
-    threads: config["threads"]
-    resources:
-        mem_mb=2500,
-        runtime=30,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/gradnorms_task23.py"
 
@@ -90,14 +94,14 @@ rule summarize_task23:
         log_path("summarize_task23"),
     benchmark:
         bench_path("summarize_task23")
-    message:
-        "Summarising task 23's gradient norms over seeds"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    message:
+        "Summarising task 23's gradient norms over seeds"
     script:
         "../../scripts/summarize_task23.py"
 
@@ -113,14 +117,14 @@ rule plot_task23:
         log_path("plot_task23"),
     benchmark:
         bench_path("plot_task23")
-    message:
-        "Plotting task 23's gradient norms per layer"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    message:
+        "Plotting task 23's gradient norms per layer"
     script:
         "../../scripts/plot_task23.py"
 

@@ -11,6 +11,18 @@ rule train_task24:
         history=f"{T24_RUN}/history.csv",
         final=f"{T24_RUN}/final.csv",
         timing=f"{T24_RUN}/timing.csv",
+    log:
+        log_path("train_task24", "{loss}_seed{seed}"),
+    benchmark:
+        bench_path("train_task24", "{loss}_seed{seed}")
+    wildcard_constraints:
+        loss="mse|cross_entropy",
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=20,
     params:
         run=lambda wc: {
             "model_spec": T24["model"],
@@ -23,20 +35,8 @@ rule train_task24:
             "device": config["device"],
         },
         labels=lambda wc: {"task": 24, "loss": wc.loss, "seed": int(wc.seed)},
-    log:
-        log_path("train_task24", "{loss}_seed{seed}"),
-    benchmark:
-        bench_path("train_task24", "{loss}_seed{seed}")
     message:
         "Training task 24, loss {wildcards.loss}, seed {wildcards.seed}"
-    wildcard_constraints:
-        loss="mse|cross_entropy",
-    threads: config["threads"]
-    resources:
-        mem_mb=3000,
-        runtime=20,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_classifier.py"
 
@@ -61,20 +61,20 @@ rule summarize_task24:
             category="Task 24",
             labels={"figure": "test accuracy per loss"},
         ),
-    params:
-        by=["loss"],
     log:
         log_path("summarize_task24"),
     benchmark:
         bench_path("summarize_task24")
-    message:
-        "Summarising task 24 over seeds"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        by=["loss"],
+    message:
+        "Summarising task 24 over seeds"
     script:
         "../../scripts/summarize_runs.py"
 
@@ -101,14 +101,14 @@ rule plot_task24:
         log_path("plot_task24"),
     benchmark:
         bench_path("plot_task24")
-    message:
-        "Plotting task 24 learning curves"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    message:
+        "Plotting task 24 learning curves"
     script:
         "../../scripts/plot_learning_curves.py"
 

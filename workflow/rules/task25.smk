@@ -12,6 +12,19 @@ rule train_task25:
         final=f"{T25_RUN}/final.csv",
         timing=f"{T25_RUN}/timing.csv",
         grid=f"{T25_RUN}/grid.csv",
+    log:
+        log_path("train_task25", "seed{seed}"),
+    benchmark:
+        bench_path("train_task25", "seed{seed}")
+    conda:
+        ENV_TORCH
+    # one thread: a 2-32-16-1 net on batches of 100 gains nothing from more, and on a busy
+    # machine extra threads only spin (measured: 100-120 s CPU per seed with 2 threads on a loaded
+    # 2-core machine, 13 s with 1 thread on an idle one; same numbers either way)
+    threads: 1
+    resources:
+        mem_mb=1500,  # measured peak RSS about 690 MB (torch itself)
+        runtime=10,
     params:
         data=T25["data"],
         run=lambda wc: {
@@ -28,21 +41,8 @@ rule train_task25:
             "device": config["device"],
         },
         labels=lambda wc: {"task": 25, "seed": int(wc.seed)},
-    log:
-        log_path("train_task25", "seed{seed}"),
-    benchmark:
-        bench_path("train_task25", "seed{seed}")
     message:
         "Training task 25 (regression of f(x1, x2)), seed {wildcards.seed}"
-    # one thread: a 2-32-16-1 net on batches of 100 gains nothing from more, and on a busy
-    # machine extra threads only spin (measured: 100-120 s CPU per seed with 2 threads on a loaded
-    # 2-core machine, 13 s with 1 thread on an idle one; same numbers either way)
-    threads: 1
-    resources:
-        mem_mb=1500,  # measured peak RSS about 690 MB (torch itself)
-        runtime=10,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_regression.py"
 
@@ -63,20 +63,20 @@ rule summarize_task25:
             category="Task 25",
             labels={"figure": "grid errors and convergence per seed"},
         ),
-    params:
-        convergence=T25["convergence"],
     log:
         log_path("summarize_task25"),
     benchmark:
         bench_path("summarize_task25")
-    message:
-        "Summarising task 25: grid errors and when the loss settles"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        convergence=T25["convergence"],
+    message:
+        "Summarising task 25: grid errors and when the loss settles"
     script:
         "../../scripts/summarize_regression.py"
 
@@ -101,21 +101,21 @@ rule plot_task25:
             category="Task 25",
             labels={"figure": "loss per epoch"},
         ),
-    params:
-        seeds=T25["seeds"],
-        claim_epoch=T25["convergence"]["claim_epoch"],
     log:
         log_path("plot_task25"),
     benchmark:
         bench_path("plot_task25")
-    message:
-        "Plotting task 25: 3-D surface and loss curves"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        seeds=T25["seeds"],
+        claim_epoch=T25["convergence"]["claim_epoch"],
+    message:
+        "Plotting task 25: 3-D surface and loss curves"
     script:
         "../../scripts/plot_regression.py"
 

@@ -28,6 +28,18 @@ rule train_task27:
         history=f"{T27_RUN}/history.csv",
         final=f"{T27_RUN}/final.csv",
         timing=f"{T27_RUN}/timing.csv",
+    log:
+        log_path("train_task27", "w{width}_seed{seed}"),
+    benchmark:
+        bench_path("train_task27", "w{width}_seed{seed}")
+    wildcard_constraints:
+        width=r"[1-9]\d*",
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        mem_mb=t27_mem_mb,
+        runtime=t27_runtime,
     params:
         # Only this job's width: editing the width list never reruns the other widths.
         run=lambda wc: {
@@ -42,20 +54,8 @@ rule train_task27:
             "eval_batch_size": T27["eval_batch_size"],
         },
         labels=lambda wc: {"task": 27, "width": int(wc.width), "seed": int(wc.seed)},
-    log:
-        log_path("train_task27", "w{width}_seed{seed}"),
-    benchmark:
-        bench_path("train_task27", "w{width}_seed{seed}")
     message:
         "Training task 27, width {wildcards.width}, seed {wildcards.seed}"
-    wildcard_constraints:
-        width=r"[1-9]\d*",
-    threads: config["threads"]
-    resources:
-        mem_mb=t27_mem_mb,
-        runtime=t27_runtime,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_classifier.py"
 
@@ -69,20 +69,20 @@ rule summarize_task27:
         code=code("results.py"),
     output:
         table="results/task27/table.csv",
-    params:
-        by=["width"],
     log:
         log_path("summarize_task27"),
     benchmark:
         bench_path("summarize_task27")
-    message:
-        "Summarising task 27 over seeds"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        by=["width"],
+    message:
+        "Summarising task 27 over seeds"
     script:
         "../../scripts/summarize_runs.py"
 
@@ -95,25 +95,29 @@ rule plot_task27:
         code=code("plots.py", "results.py", "sweeps.py"),
     output:
         figure="results/task27/figures/accuracy_vs_width.pdf",
+    log:
+        log_path("plot_task27"),
+    benchmark:
+        bench_path("plot_task27")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         x="width",
         xlabel="hidden units",
         original_key="task27",
         logx=True,
         # Widths that trained fewer epochs are labelled in the figure.
-        notes={w: f"{t27_epochs(w)} epoch{'s' if t27_epochs(w) > 1 else ''}" for w in T27["widths"] if t27_epochs(w) != T27["epochs"]},
-    log:
-        log_path("plot_task27"),
-    benchmark:
-        bench_path("plot_task27")
+        notes={
+            w: f"{t27_epochs(w)} epoch{'s' if t27_epochs(w) > 1 else ''}"
+            for w in T27["widths"]
+            if t27_epochs(w) != T27["epochs"]
+        },
     message:
         "Plotting task 27 accuracy against width"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        ENV_REPORT
     script:
         "../../scripts/plot_sweep.py"
 

@@ -11,6 +11,17 @@ rule train_task28:
         history=f"{T28_RUN}/history.csv",
         final=f"{T28_RUN}/final.csv",
         timing=f"{T28_RUN}/timing.csv",
+    log:
+        log_path("train_task28", "seed{seed}"),
+    benchmark:
+        bench_path("train_task28", "seed{seed}")
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        # Measured on real MNIST (2 cores, 2 threads): peak RSS 0.9 GB; T28_MEASURED_S s per epoch.
+        mem_mb=2000,
+        runtime=5 + int(2 * T28["epochs"] * 25 / 60),
     params:
         run=lambda wc: {
             "model_spec": T28["model"],
@@ -23,19 +34,8 @@ rule train_task28:
             "device": config["device"],
         },
         labels=lambda wc: {"task": 28, "seed": int(wc.seed)},
-    log:
-        log_path("train_task28", "seed{seed}"),
-    benchmark:
-        bench_path("train_task28", "seed{seed}")
     message:
         "Training task 28, seed {wildcards.seed}, {T28[epochs]} epochs"
-    threads: config["threads"]
-    resources:
-        # Measured on real MNIST (2 cores, 2 threads): peak RSS 0.9 GB; T28_MEASURED_S s per epoch.
-        mem_mb=2000,
-        runtime=5 + int(2 * T28["epochs"] * 25 / 60),
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_classifier.py"
 
@@ -50,20 +50,20 @@ rule summarize_task28:
     output:
         table="results/task28/table.csv",
         curve="results/task28/curve.csv",
-    params:
-        by=["task"],
     log:
         log_path("summarize_task28"),
     benchmark:
         bench_path("summarize_task28")
-    message:
-        "Summarising task 28: final metrics and the mean learning curve over seeds"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        by=["task"],
+    message:
+        "Summarising task 28: final metrics and the mean learning curve over seeds"
     script:
         "../../scripts/summarize_curve.py"
 
@@ -80,14 +80,14 @@ rule plot_task28:
         log_path("plot_task28"),
     benchmark:
         bench_path("plot_task28")
-    message:
-        "Plotting task 28 learning curves"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    message:
+        "Plotting task 28 learning curves"
     script:
         "../../scripts/plot_learning_curves.py"
 

@@ -21,12 +21,28 @@ rule train_task29:
     validation split carved from the training set."""
     input:
         **dataset_files(T29["dataset"]),
-        code=sorted({*TRAIN_CODE, *DATA_CODE, *code("data/split.py", "resources.py")}),
+        code=sorted({*TRAIN_CODE, *DATA_CODE}),
     output:
         history=f"{T29_RUN}/history.csv",
         final=f"{T29_RUN}/final.csv",
         timing=f"{T29_RUN}/timing.csv",
         predictions=f"{T29_RUN}/predictions.csv",
+    log:
+        log_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}"),
+    benchmark:
+        bench_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}")
+    wildcard_constraints:
+        split="test|sweep",
+        optimizer=T29_OPTIMIZERS,
+        lr=r"[0-9][0-9.e+-]*",
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        # measured on MNIST (1024-256-256, 1 thread): 0.82-0.87 GB peak RSS; 47-152 s CPU per 10-epoch run,
+        # 2.5-12 min wall on the shared 2-core machine
+        mem_mb=3000,
+        runtime=30,
     params:
         run=lambda wc: {
             "model_spec": T29["model"],
@@ -50,26 +66,10 @@ rule train_task29:
             "lr": float(wc.lr),
             "seed": int(wc.seed),
         },
-    log:
-        log_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}"),
-    benchmark:
-        bench_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}")
     message:
         "Training task 29 ({wildcards.split}), optimiser {wildcards.optimizer}, learning rate {wildcards.lr}, seed {wildcards.seed}"
-    wildcard_constraints:
-        split="test|sweep",
-        optimizer=T29_OPTIMIZERS,
-        lr=r"[0-9][0-9.e+-]*",
-    threads: config["threads"]
-    resources:
-        # measured on MNIST (1024-256-256, 1 thread): 0.82-0.87 GB peak RSS; 47-152 s CPU per 10-epoch run,
-        # 2.5-12 min wall on the shared 2-core machine
-        mem_mb=3000,
-        runtime=30,
-    conda:
-        ENV_TORCH
     script:
-        "../../scripts/train_with_predictions.py"
+        "../../scripts/train_classifier.py"
 
 
 rule summarize_task29:
@@ -88,21 +88,21 @@ rule summarize_task29:
         table="results/task29/table.csv",
         sweep="results/task29/sweep.csv",
         predictions="results/task29/predictions.csv",
-    params:
-        optimizers=T29["optimizers"],
-        n_classes=10,
     log:
         log_path("summarize_task29"),
     benchmark:
         bench_path("summarize_task29")
-    message:
-        "Summarising task 29: optimisers, learning-rate sweep and predicted classes"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        optimizers=T29["optimizers"],
+        n_classes=10,
+    message:
+        "Summarising task 29: optimisers, learning-rate sweep and predicted classes"
     script:
         "../../scripts/summarize_task29.py"
 
@@ -110,13 +110,13 @@ rule summarize_task29:
 rule plot_task29:
     """Task 29: prediction histograms, test loss/accuracy per epoch per optimiser, sweep curves."""
     input:
-        table="results/task29/table.csv",
-        sweep="results/task29/sweep.csv",
-        predictions="results/task29/predictions.csv",
         **{
             opt: [f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{s}/history.csv" for s in T29["seeds"]]
             for opt in T29["optimizers"]
         },
+        table="results/task29/table.csv",
+        sweep="results/task29/sweep.csv",
+        predictions="results/task29/predictions.csv",
         code=code("plots.py", "plots_optim.py", "results.py"),
     output:
         predictions="results/task29/figures/predictions.pdf",
@@ -126,14 +126,14 @@ rule plot_task29:
         log_path("plot_task29"),
     benchmark:
         bench_path("plot_task29")
-    message:
-        "Plotting task 29: predicted classes, test curves and the learning-rate sweep"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    message:
+        "Plotting task 29: predicted classes, test curves and the learning-rate sweep"
     script:
         "../../scripts/plot_task29.py"
 

@@ -1,7 +1,10 @@
 T31 = config["task31"]
 T31_RUN = "results/task31/ae/seed{seed}"
 AUTOENCODER_CODE = sorted(
-    {*TRAIN_CODE, *code("autoencoder.py", "latent.py", "resources.py", "data/__init__.py", "data/cache.py", "data/dataset.py")}
+    {
+        *TRAIN_CODE,
+        *code("autoencoder.py", "latent.py", "resources.py", "data/__init__.py", "data/cache.py", "data/dataset.py"),
+    }
 )
 
 
@@ -15,6 +18,16 @@ rule train_task31:
         final=f"{T31_RUN}/final.csv",
         timing=f"{T31_RUN}/timing.csv",
         latent=f"{T31_RUN}/latent.csv",
+    log:
+        log_path("train_task31", "seed{seed}"),
+    benchmark:
+        bench_path("train_task31", "seed{seed}")
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        mem_mb=3000,  # measured peak RSS about 800 MB on MNIST
+        runtime=60,
     params:
         run=lambda wc: {
             "hidden": T31["model"]["hidden"],
@@ -29,18 +42,8 @@ rule train_task31:
             "device": config["device"],
         },
         labels=lambda wc: {"task": 31, "seed": int(wc.seed)},
-    log:
-        log_path("train_task31", "seed{seed}"),
-    benchmark:
-        bench_path("train_task31", "seed{seed}")
     message:
         f"Training task 31 (2-D autoencoder on {T31['dataset']}), seed {{wildcards.seed}}"
-    threads: config["threads"]
-    resources:
-        mem_mb=3000,  # measured peak RSS about 800 MB on MNIST
-        runtime=60,
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_autoencoder.py"
 
@@ -53,21 +56,21 @@ rule embed_pca_task31:
     output:
         latent="results/task31/pca/latent.csv",
         variance="results/task31/pca/variance.csv",
-    params:
-        components=T31["model"]["latent"],
-        scale=1 / 255,  # pixels in [0, 1], as the autoencoder sees them
     log:
         log_path("embed_pca_task31"),
     benchmark:
         bench_path("embed_pca_task31")
-    message:
-        f"Fitting task 31's PCA baseline on the {T31['dataset']} training images"
+    conda:
+        ENV_TORCH
     threads: 1
     resources:
         mem_mb=3000,
         runtime=10,
-    conda:
-        ENV_TORCH
+    params:
+        components=T31["model"]["latent"],
+        scale=1 / 255,  # pixels in [0, 1], as the autoencoder sees them
+    message:
+        f"Fitting task 31's PCA baseline on the {T31['dataset']} training images"
     script:
         "../../scripts/embed_pca.py"
 
@@ -86,21 +89,21 @@ rule summarize_task31:
             category="Task 31",
             labels={"figure": "k-NN separation, autoencoder vs PCA"},
         ),
-    params:
-        seeds=T31["seeds"],
-        separation={"classes": T31["digits"], "per_class": T31["per_class"], "k": T31["knn"]},
     log:
         log_path("summarize_task31"),
     benchmark:
         bench_path("summarize_task31")
-    message:
-        f"Summarising task 31: how well digits {T31['digits']} separate in each plane"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        seeds=T31["seeds"],
+        separation={"classes": T31["digits"], "per_class": T31["per_class"], "k": T31["knn"]},
+    message:
+        f"Summarising task 31: how well digits {T31['digits']} separate in each plane"
     script:
         "../../scripts/summarize_latent.py"
 
@@ -125,24 +128,24 @@ rule plot_task31:
             category="Task 31",
             labels={"figure": "autoencoder loss per epoch"},
         ),
+    log:
+        log_path("plot_task31"),
+    benchmark:
+        bench_path("plot_task31")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         seeds=T31["seeds"],
         classes=T31["digits"],
         per_class=T31["per_class"],
         titles={"ae": f"autoencoder (seed {T31['seeds'][0]})", "pca": "PCA"},
         loss_label={"bce": "binary cross-entropy per pixel", "mse": "MSE per pixel"}[T31["loss"]],
-    log:
-        log_path("plot_task31"),
-    benchmark:
-        bench_path("plot_task31")
     message:
         "Plotting task 31: latent scatter (autoencoder vs PCA) and the autoencoder's loss"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        ENV_REPORT
     script:
         "../../scripts/plot_latent.py"
 

@@ -7,20 +7,20 @@ rule linear_gaussian_task32:
         code=code("elbo.py", "results.py", "logs.py"),
     output:
         table="results/task32/linear_gaussian.csv",
-    params:
-        model=T32["linear_gaussian"],
     log:
         log_path("linear_gaussian_task32"),
     benchmark:
         bench_path("linear_gaussian_task32")
-    message:
-        "Checking task 32's ELBO identity on a linear-Gaussian model"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        model=T32["linear_gaussian"],
+    message:
+        "Checking task 32's ELBO identity on a linear-Gaussian model"
     script:
         "../../scripts/linear_gaussian_elbo.py"
 
@@ -33,20 +33,20 @@ rule iwae_task32:
         code=VAE_CODE,
     output:
         table="results/task32/iwae_{dataset}.csv",
-    params:
-        iwae=T32["iwae"],
     log:
         log_path("iwae_task32", "{dataset}"),
     benchmark:
         bench_path("iwae_task32", "{dataset}")
-    message:
-        f"Importance-weighted bounds of task 33's VAE on {{wildcards.dataset}}, K = {', '.join(map(str, T32['iwae']['ks']))}"
+    conda:
+        ENV_TORCH
     threads: config["threads"]
     resources:
         mem_mb=3000,
         runtime=30,
-    conda:
-        ENV_TORCH
+    params:
+        iwae=T32["iwae"],
+    message:
+        f"Importance-weighted bounds of task 33's VAE on {{wildcards.dataset}}, K = {', '.join(map(str, T32['iwae']['ks']))}"
     script:
         "../../scripts/iwae_bound.py"
 

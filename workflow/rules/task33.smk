@@ -1,6 +1,5 @@
 T33 = config["task33"]
 T33_RUN = "results/task33/{dataset}"
-VAE_CODE = code("vae.py", "engine.py", "models.py", "losses.py", "optim.py", "results.py")
 
 
 rule train_task33:
@@ -13,6 +12,16 @@ rule train_task33:
         history=f"{T33_RUN}/history.csv",
         final=f"{T33_RUN}/final.csv",
         timing=f"{T33_RUN}/timing.csv",
+    log:
+        log_path("train_task33", "{dataset}"),
+    benchmark:
+        bench_path("train_task33", "{dataset}")
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=lambda wc: 10 + 8 * T33["datasets"][wc.dataset]["epochs"],
     params:
         run=lambda wc: {
             "latent_dim": T33["model"]["latent_dim"],
@@ -24,19 +33,14 @@ rule train_task33:
             "seed": T33["seed"],
             "device": config["device"],
         },
-        labels=lambda wc: {"task": 33, "dataset": wc.dataset, "likelihood": T33["datasets"][wc.dataset]["likelihood"], "seed": T33["seed"]},
-    log:
-        log_path("train_task33", "{dataset}"),
-    benchmark:
-        bench_path("train_task33", "{dataset}")
+        labels=lambda wc: {
+            "task": 33,
+            "dataset": wc.dataset,
+            "likelihood": T33["datasets"][wc.dataset]["likelihood"],
+            "seed": T33["seed"],
+        },
     message:
         "Training task 33's VAE on {wildcards.dataset}"
-    threads: config["threads"]
-    resources:
-        mem_mb=4000,
-        runtime=lambda wc: 10 + 8 * T33["datasets"][wc.dataset]["epochs"],
-    conda:
-        ENV_TORCH
     script:
         "../../scripts/train_vae.py"
 
@@ -50,20 +54,20 @@ rule figures_task33:
     output:
         samples=f"{T33_RUN}/figures/samples.png",
         reconstructions=f"{T33_RUN}/figures/reconstructions.png",
-    params:
-        figures=T33["figures"],
     log:
         log_path("figures_task33", "{dataset}"),
     benchmark:
         bench_path("figures_task33", "{dataset}")
-    message:
-        "Drawing task 33's VAE samples and reconstructions for {wildcards.dataset}"
+    conda:
+        ENV_TORCH
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        ENV_TORCH
+    params:
+        figures=T33["figures"],
+    message:
+        "Drawing task 33's VAE samples and reconstructions for {wildcards.dataset}"
     script:
         "../../scripts/vae_figures.py"
 
@@ -75,20 +79,20 @@ rule plot_task33:
         code=code("plots.py", "plots_vae.py", "results.py"),
     output:
         elbo=f"{T33_RUN}/figures/elbo.pdf",
-    params:
-        title=lambda wc: f"{wc.dataset}, {T33['datasets'][wc.dataset]['likelihood']} likelihood",
     log:
         log_path("plot_task33", "{dataset}"),
     benchmark:
         bench_path("plot_task33", "{dataset}")
-    message:
-        "Plotting task 33's ELBO terms per epoch for {wildcards.dataset}"
+    conda:
+        ENV_REPORT
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV_REPORT
+    params:
+        title=lambda wc: f"{wc.dataset}, {T33['datasets'][wc.dataset]['likelihood']} likelihood",
+    message:
+        "Plotting task 33's ELBO terms per epoch for {wildcards.dataset}"
     script:
         "../../scripts/plot_vae_elbo.py"
 

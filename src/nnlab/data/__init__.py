@@ -5,7 +5,7 @@ Imports no model or training code.
 """
 
 from nnlab.data.cache import load_cache, save_cache
-from nnlab.data.dataset import Dataset, DataError
+from nnlab.data.dataset import DataError, Dataset
 from nnlab.data.sources import find_source, load_source
 
 __all__ = ["Dataset", "DataError", "find_source", "load_source", "load_cache", "save_cache"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlab.data.dataset import Dataset, DataError
+from nnlab.data.dataset import DataError, Dataset
 from nnlab.io import atomic_path, write_text
 
 ARRAYS = ("x_train", "y_train", "x_test", "y_test")

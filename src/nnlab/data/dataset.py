@@ -33,13 +33,10 @@ class Dataset:
             x, y = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
             if x.dtype != np.uint8 or x.ndim != 4:
                 raise DataError(
-                    f"{self.name} {split} images must be uint8 with shape (N, H, W, C); "
-                    f"got {x.dtype} {x.shape}"
+                    f"{self.name} {split} images must be uint8 with shape (N, H, W, C); got {x.dtype} {x.shape}"
                 )
             if y.ndim != 1 or len(y) != len(x):
-                raise DataError(
-                    f"{self.name} {split}: {len(x)} images but labels of shape {y.shape}"
-                )
+                raise DataError(f"{self.name} {split}: {len(x)} images but labels of shape {y.shape}")
             if len(y) == 0:
                 raise DataError(f"{self.name} {split} split is empty")
             if y.min() < 0 or y.max() >= k:
@@ -54,6 +51,5 @@ class Dataset:
             )
         if expected_shape is not None and tuple(self.x_train.shape[1:]) != tuple(expected_shape):
             raise DataError(
-                f"{self.name}: images have shape {self.x_train.shape[1:]}, "
-                f"expected {tuple(expected_shape)}"
+                f"{self.name}: images have shape {self.x_train.shape[1:]}, expected {tuple(expected_shape)}"
             )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlab.data.dataset import Dataset, DataError
+from nnlab.data.dataset import DataError, Dataset
 
 MNIST_FILES = {
     "x_train": "train-images-idx3-ubyte",
@@ -103,9 +103,15 @@ def load_source(source: Source) -> Dataset:
         arrays = {key: read_idx(p) for key, p in zip(MNIST_FILES, source.paths)}
         for key in ("x_train", "x_test"):
             if arrays[key].ndim != 3:
-                raise DataError(f"{source.paths[list(MNIST_FILES).index(key)]}: expected a 3-D image array, got {arrays[key].shape}")
+                raise DataError(
+                    f"{source.paths[list(MNIST_FILES).index(key)]}: expected a 3-D image array, got {arrays[key].shape}"
+                )
             arrays[key] = arrays[key][..., None]
-        ds = Dataset(source.name, classes=list(spec["classes"]), **{k: v.astype(np.int64) if k.startswith("y") else v for k, v in arrays.items()})
+        ds = Dataset(
+            source.name,
+            classes=list(spec["classes"]),
+            **{k: v.astype(np.int64) if k.startswith("y") else v for k, v in arrays.items()},
+        )
     elif source.kind == "cifar-batches":
         ds = _read_cifar_batches(source)
     elif source.kind in ("imagefolder", "imagefolder-tar"):
@@ -115,8 +121,7 @@ def load_source(source: Source) -> Dataset:
     ds.validate(spec["shape"])
     if ds.classes != spec["classes"]:
         raise DataError(
-            f"{source.describe()}: class folders {ds.classes} do not match {source.name}'s "
-            f"classes {spec['classes']}"
+            f"{source.describe()}: class folders {ds.classes} do not match {source.name}'s classes {spec['classes']}"
         )
     return ds
 
@@ -254,5 +259,7 @@ def _download(source: Source) -> Source:
         ) from err
     found = find_source(source.name, source.root)
     if found.kind == "download":
-        raise DataError(f"torchvision downloaded {source.name} but its files are not where expected under {source.root}")
+        raise DataError(
+            f"torchvision downloaded {source.name} but its files are not where expected under {source.root}"
+        )
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.data.dataset import Dataset, DataError
+from nnlab.data.dataset import DataError, Dataset
 
 
 def validation_split(ds: Dataset, n_val: int, seed: int = 0) -> Dataset:
@@ -16,7 +16,9 @@ def validation_split(ds: Dataset, n_val: int, seed: int = 0) -> Dataset:
     """
     n = len(ds.y_train)
     if not 0 < n_val < n:
-        raise DataError(f"{ds.name}: a validation split of {n_val} images needs 0 < n_val < {n} (the training set size)")
+        raise DataError(
+            f"{ds.name}: a validation split of {n_val} images needs 0 < n_val < {n} (the training set size)"
+        )
     perm = np.random.default_rng(seed).permutation(n)
     train, val = np.sort(perm[n_val:]), np.sort(perm[:n_val])
     return Dataset(

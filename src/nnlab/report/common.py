@@ -82,7 +82,11 @@ def _gpus() -> list[str]:
         return []
     try:
         out = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, timeout=10, check=False
+            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
@@ -91,7 +95,11 @@ def _gpus() -> list[str]:
 
 def machine() -> str:
     """The machine that rendered the report (where a local run also trained): OS, CPU, memory, GPUs."""
-    parts = [f"{platform.system()} {platform.release()} ({platform.machine()})", _cpu_model(), f"{os.cpu_count()} logical CPUs"]
+    parts = [
+        f"{platform.system()} {platform.release()} ({platform.machine()})",
+        _cpu_model(),
+        f"{os.cpu_count()} logical CPUs",
+    ]
     mem = _memory_gib()
     if mem:
         parts.append(f"{mem:.0f} GiB memory")

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from nnlab.report.sections import task22, task23, task24, task25, task27, task28, task29, task30, task31, task32, task33
 
-BUILDERS = {22: task22.build, 23: task23.build, 24: task24.build, 25: task25.build, 27: task27.build, 28: task28.build, 29: task29.build, 30: task30.build, 31: task31.build, 32: task32.build, 33: task33.build}
+BUILDERS = {
+    22: task22.build,
+    23: task23.build,
+    24: task24.build,
+    25: task25.build,
+    27: task27.build,
+    28: task28.build,
+    29: task29.build,
+    30: task30.build,
+    31: task31.build,
+    32: task32.build,
+    33: task33.build,
+}
 
 
 def build_sections(inputs: dict, config: dict, original: dict, rel) -> dict:

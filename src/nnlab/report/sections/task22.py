@@ -22,7 +22,9 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         r["agrees"] = _bool(r["agrees"])
         r["original"], r["ours"] = str(r["original"]), str(r["ours"])
         # which of our expressions the original's (wrong) formula actually equals, e.g. yhat
-        r["equals"] = [k for k, e in exprs.items() if k != r["name"] and not k.endswith("_delta") and e["latex"] == r["original"]]
+        r["equals"] = [
+            k for k, e in exprs.items() if k != r["name"] and not k.endswith("_delta") and e["latex"] == r["original"]
+        ]
     return {
         "setup": cfg,
         "n": n,
@@ -35,7 +37,9 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "numeric": [c for c in checks if c["kind"] == "autograd"],
         "all_passed": all(c["passed"] for c in checks),
         # layers whose δ form was shown equal to the direct derivative
-        "delta_ok": [l for l in layers if any(c["passed"] and c["check"].startswith(f"delta form of dL/dw{l} ") for c in checks)],
+        "delta_ok": [
+            l for l in layers if any(c["passed"] and c["check"].startswith(f"delta form of dL/dw{l} ") for c in checks)
+        ],
         "compared": compared,
         "wrong": [r for r in compared if not r["agrees"]],
         "right": [r for r in compared if r["agrees"]],

@@ -61,14 +61,23 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         for a in activations:
             r0, r1 = by.get((a, d0, "init")), by.get((a, d1, "init"))
             if r0 and r1:
-                deeper.append({"activation": a, "name": NAMES.get(a, a), "from": d0, "to": d1, "factor": r1["ratio_first_output_gmean"] / r0["ratio_first_output_gmean"]})
+                deeper.append(
+                    {
+                        "activation": a,
+                        "name": NAMES.get(a, a),
+                        "from": d0,
+                        "to": d1,
+                        "factor": r1["ratio_first_output_gmean"] / r0["ratio_first_output_gmean"],
+                    }
+                )
     init_pairs = [p for p in pairs if p["phase"] == "init"]
     relu_init = [by[("relu", d, "init")] for d in depths if ("relu", d, "init") in by]
     return {
         "setup": cfg,
         # the derivation's prediction holds at every depth: sigmoid ≥ 10x less gradient at layer 1, and a
         # per-layer factor below 0.5 and below ReLU's
-        "consistent": bool(init_pairs) and all(
+        "consistent": bool(init_pairs)
+        and all(
             p["cmp"]["orders"] >= 1 and p["sigmoid"]["hidden_factor_gmean"] < min(0.5, p["relu"]["hidden_factor_gmean"])
             for p in init_pairs
         ),
@@ -81,6 +90,8 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "table": table,
         "pairs": pairs,
         "deeper": deeper,
-        "bounds": [facts[f"sigmoid_product_bound_depth{d}"] for d in depths if f"sigmoid_product_bound_depth{d}" in facts],
+        "bounds": [
+            facts[f"sigmoid_product_bound_depth{d}"] for d in depths if f"sigmoid_product_bound_depth{d}" in facts
+        ],
         "figure": rel(inputs["task23_figure"]),
     }

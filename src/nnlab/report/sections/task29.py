@@ -9,7 +9,14 @@ from nnlab.report.common import describe_model
 from nnlab.report.discussion import compare
 from nnlab.results import read_rows
 
-NAMES = {"sgd": "SGD", "adadelta": "AdaDelta", "adagrad": "AdaGrad", "adam": "Adam", "ftrl": "FTRL", "rmsprop": "RMSProp"}
+NAMES = {
+    "sgd": "SGD",
+    "adadelta": "AdaDelta",
+    "adagrad": "AdaGrad",
+    "adam": "Adam",
+    "ftrl": "FTRL",
+    "rmsprop": "RMSProp",
+}
 CONSTANT = 0.9  # a run "predicts one class" when one class takes at least this share of the test images
 FAILED = 0.2  # an original accuracy below this is a failure (chance is 0.1)
 
@@ -49,7 +56,9 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     failed_values = {r["original"] for r in facts["original_failed"]}
     facts["original_failed_value"] = failed_values.pop() if len(failed_values) == 1 else None
     v = facts["original_failed_value"]
-    facts["failure_is_top_label_share"] = v is not None and not _nan(label_top_share) and abs(v - label_top_share) < 5e-5
+    facts["failure_is_top_label_share"] = (
+        v is not None and not _nan(label_top_share) and abs(v - label_top_share) < 5e-5
+    )
     for r in facts["original_failed"]:
         r["reproduces"] = r["constant"]
         r["rescued"] = not _nan(r["best_val_accuracy_mean"]) and r["best_val_accuracy_mean"] >= 0.5
@@ -74,7 +83,11 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         and r["best_val_accuracy_mean"] - r["original_lr_val_accuracy_mean"] > 0.005
     ]  # fmt: skip
     if swept:
-        best = max((r for r in swept if not _nan(r["best_val_accuracy_mean"])), key=lambda r: r["best_val_accuracy_mean"], default=None)
+        best = max(
+            (r for r in swept if not _nan(r["best_val_accuracy_mean"])),
+            key=lambda r: r["best_val_accuracy_mean"],
+            default=None,
+        )
         facts["sweep_winner"] = best
     return {
         "setup": cfg,

@@ -9,7 +9,7 @@ from nnlab.report.discussion import compare
 from nnlab.results import read_rows
 
 DATASETS = {"mnist": ("MNIST", (28, 28, 1)), "cifar10": ("CIFAR-10", (32, 32, 3))}
-MODELS = {"cnn": "with convolution (CNN)", "mlp": "without convolution (MLP)"}
+MODELS = {"cnn": "CNN (convolution)", "mlp": "MLP (dense only)"}
 # Well-known networks, named in the setup when a spec is exactly one of them.
 KNOWN = [
     (

@@ -69,7 +69,15 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         if not rows:
             continue
         ds = rows[0]["dataset"]
-        iwae.append({"dataset": ds, "name": DATASET_NAMES.get(ds, ds), "likelihood": rows[0]["likelihood"], "rows": rows, "facts": iwae_facts(rows)})
+        iwae.append(
+            {
+                "dataset": ds,
+                "name": DATASET_NAMES.get(ds, ds),
+                "likelihood": rows[0]["likelihood"],
+                "rows": rows,
+                "facts": iwae_facts(rows),
+            }
+        )
     order = list(DATASET_NAMES)
     iwae.sort(key=lambda d: order.index(d["dataset"]) if d["dataset"] in order else len(order))
     return {
