@@ -11,8 +11,18 @@ rule derive_task22:
     input:
         code=code("derivations.py", "results.py"),
     output:
-        expressions="results/task22/expressions.csv",
-        autograd="results/task22/autograd.csv",
+        expressions=report(
+            "results/task22/expressions.csv",
+            caption="../report/task22.rst",
+            category="Task 22",
+            labels={"file": "expressions"},
+        ),
+        autograd=report(
+            "results/task22/autograd.csv",
+            caption="../report/task22.rst",
+            category="Task 22",
+            labels={"file": "autograd"},
+        ),
         checks="results/task22/checks.csv",
         original="results/task22/original.csv",
     log:

@@ -112,7 +112,12 @@ rule plot_task23:
         norms="results/task23/norms.csv",
         code=code("vanishing.py", "plots.py", "results.py"),
     output:
-        figure="results/task23/figures/gradient_norms.pdf",
+        figure=report(
+            "results/task23/figures/gradient_norms.pdf",
+            caption="../report/task23.rst",
+            category="Task 23",
+            labels={"file": "figure"},
+        ),
     log:
         log_path("plot_task23"),
     benchmark:

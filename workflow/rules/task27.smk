@@ -68,7 +68,12 @@ rule summarize_task27:
         history=t27_runs("history"),
         code=code("results.py"),
     output:
-        table="results/task27/table.csv",
+        table=report(
+            "results/task27/table.csv",
+            caption="../report/task27.rst",
+            category="Task 27",
+            labels={"file": "table"},
+        ),
     log:
         log_path("summarize_task27"),
     benchmark:
@@ -94,7 +99,12 @@ rule plot_task27:
         original="report/original.yaml",
         code=code("plots.py", "results.py", "sweeps.py"),
     output:
-        figure="results/task27/figures/accuracy_vs_width.pdf",
+        figure=report(
+            "results/task27/figures/accuracy_vs_width.pdf",
+            caption="../report/task27.rst",
+            category="Task 27",
+            labels={"file": "figure"},
+        ),
     log:
         log_path("plot_task27"),
     benchmark:

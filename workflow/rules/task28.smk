@@ -48,7 +48,12 @@ rule summarize_task28:
         history=t28_runs("history"),
         code=code("results.py", "curves.py"),
     output:
-        table="results/task28/table.csv",
+        table=report(
+            "results/task28/table.csv",
+            caption="../report/task28.rst",
+            category="Task 28",
+            labels={"file": "table"},
+        ),
         curve="results/task28/curve.csv",
     log:
         log_path("summarize_task28"),
@@ -74,8 +79,18 @@ rule plot_task28:
         mlp=t28_runs("history"),
         code=PLOT_CODE,
     output:
-        accuracy="results/task28/figures/accuracy.pdf",
-        loss="results/task28/figures/loss.pdf",
+        accuracy=report(
+            "results/task28/figures/accuracy.pdf",
+            caption="../report/task28.rst",
+            category="Task 28",
+            labels={"file": "accuracy"},
+        ),
+        loss=report(
+            "results/task28/figures/loss.pdf",
+            caption="../report/task28.rst",
+            category="Task 28",
+            labels={"file": "loss"},
+        ),
     log:
         log_path("plot_task28"),
     benchmark:

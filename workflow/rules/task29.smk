@@ -85,7 +85,12 @@ rule summarize_task29:
         sweep_history=t29_sweep_runs("history"),
         code=code("results.py", "optstudy.py"),
     output:
-        table="results/task29/table.csv",
+        table=report(
+            "results/task29/table.csv",
+            caption="../report/task29.rst",
+            category="Task 29",
+            labels={"file": "table"},
+        ),
         sweep="results/task29/sweep.csv",
         predictions="results/task29/predictions.csv",
     log:
@@ -119,9 +124,24 @@ rule plot_task29:
         predictions="results/task29/predictions.csv",
         code=code("plots.py", "plots_optim.py", "results.py"),
     output:
-        predictions="results/task29/figures/predictions.pdf",
-        curves="results/task29/figures/curves.pdf",
-        sweep="results/task29/figures/sweep.pdf",
+        predictions=report(
+            "results/task29/figures/predictions.pdf",
+            caption="../report/task29.rst",
+            category="Task 29",
+            labels={"file": "predictions"},
+        ),
+        curves=report(
+            "results/task29/figures/curves.pdf",
+            caption="../report/task29.rst",
+            category="Task 29",
+            labels={"file": "curves"},
+        ),
+        sweep=report(
+            "results/task29/figures/sweep.pdf",
+            caption="../report/task29.rst",
+            category="Task 29",
+            labels={"file": "sweep"},
+        ),
     log:
         log_path("plot_task29"),
     benchmark:

@@ -63,7 +63,12 @@ rule summarize_task30:
         history=t30_runs("history"),
         code=code("results.py"),
     output:
-        table="results/task30/table.csv",
+        table=report(
+            "results/task30/table.csv",
+            caption="../report/task30.rst",
+            category="Task 30",
+            labels={"file": "table"},
+        ),
     log:
         log_path("summarize_task30"),
     benchmark:
@@ -90,7 +95,12 @@ rule plot_task30_misclassified:
         meta=[dataset_files(d)["meta"] for d in T30["datasets"]],
         code=sorted({*PLOT_CODE, *DATA_CODE, *code("gallery.py")}),
     output:
-        figure="results/task30/figures/misclassified.pdf",
+        figure=report(
+            "results/task30/figures/misclassified.pdf",
+            caption="../report/task30.rst",
+            category="Task 30",
+            labels={"file": "figure"},
+        ),
     log:
         log_path("plot_task30_misclassified"),
     benchmark:

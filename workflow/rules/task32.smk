@@ -6,7 +6,12 @@ rule linear_gaussian_task32:
     input:
         code=code("elbo.py", "results.py", "logs.py"),
     output:
-        table="results/task32/linear_gaussian.csv",
+        table=report(
+            "results/task32/linear_gaussian.csv",
+            caption="../report/task32.rst",
+            category="Task 32",
+            labels={"file": "table"},
+        ),
     log:
         log_path("linear_gaussian_task32"),
     benchmark:
@@ -32,7 +37,12 @@ rule iwae_task32:
         model="results/task33/{dataset}/model.pt",
         code=VAE_CODE,
     output:
-        table="results/task32/iwae_{dataset}.csv",
+        table=report(
+            "results/task32/iwae_{dataset}.csv",
+            caption="../report/task32.rst",
+            category="Task 32",
+            labels={"file": "{dataset} table"},
+        ),
     log:
         log_path("iwae_task32", "{dataset}"),
     benchmark:

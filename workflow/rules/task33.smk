@@ -52,8 +52,18 @@ rule figures_task33:
         model=f"{T33_RUN}/model.pt",
         code=sorted({*VAE_CODE, *code("images.py")}),
     output:
-        samples=f"{T33_RUN}/figures/samples.png",
-        reconstructions=f"{T33_RUN}/figures/reconstructions.png",
+        samples=report(
+            f"{T33_RUN}/figures/samples.png",
+            caption="../report/task33.rst",
+            category="Task 33",
+            labels={"file": "{dataset} samples"},
+        ),
+        reconstructions=report(
+            f"{T33_RUN}/figures/reconstructions.png",
+            caption="../report/task33.rst",
+            category="Task 33",
+            labels={"file": "{dataset} reconstructions"},
+        ),
     log:
         log_path("figures_task33", "{dataset}"),
     benchmark:
@@ -78,7 +88,12 @@ rule plot_task33:
         history=f"{T33_RUN}/history.csv",
         code=code("plots.py", "plots_vae.py", "results.py"),
     output:
-        elbo=f"{T33_RUN}/figures/elbo.pdf",
+        elbo=report(
+            f"{T33_RUN}/figures/elbo.pdf",
+            caption="../report/task33.rst",
+            category="Task 33",
+            labels={"file": "{dataset} elbo"},
+        ),
     log:
         log_path("plot_task33", "{dataset}"),
     benchmark:
