@@ -126,3 +126,7 @@ REPORT_INPUTS.update(
     task25_surface="results/task25/figures/surface.pdf",
     task25_loss="results/task25/figures/loss.pdf",
 )
+
+register_benchmarks("train_task25", "seed{seed}", seed=T25["seeds"])
+register_benchmarks("summarize_task25")
+register_benchmarks("plot_task25")

@@ -136,3 +136,8 @@ REPORT_INPUTS.update(
     task27_table="results/task27/table.csv",
     task27_accuracy_vs_width="results/task27/figures/accuracy_vs_width.pdf",
 )
+
+register_benchmarks("prepare_dataset", "{dataset}", dataset=T27["dataset"])
+register_benchmarks("train_task27", "w{width}_seed{seed}", width=T27["widths"], seed=T27["seeds"])
+register_benchmarks("summarize_task27")
+register_benchmarks("plot_task27")

@@ -113,3 +113,8 @@ REPORT_INPUTS.update(
     task28_accuracy="results/task28/figures/accuracy.pdf",
     task28_loss="results/task28/figures/loss.pdf",
 )
+
+register_benchmarks("prepare_dataset", "{dataset}", dataset=T28["dataset"])
+register_benchmarks("train_task28", "seed{seed}", seed=T28["seeds"])
+register_benchmarks("summarize_task28")
+register_benchmarks("plot_task28")

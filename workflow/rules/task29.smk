@@ -166,3 +166,14 @@ REPORT_INPUTS.update(
     task29_curves="results/task29/figures/curves.pdf",
     task29_sweep_figure="results/task29/figures/sweep.pdf",
 )
+
+register_benchmarks("prepare_dataset", "{dataset}", dataset=T29["dataset"])
+REPORT_BENCHMARKS.update(
+    bench_path(
+        "train_task29",
+        p.removeprefix("results/task29/").removesuffix("/final.csv").replace("/", "_", 2).replace("/", "_"),
+    )
+    for p in t29_test_runs("final") + t29_sweep_runs("final")
+)
+register_benchmarks("summarize_task29")
+register_benchmarks("plot_task29")

@@ -127,3 +127,10 @@ REPORT_INPUTS.update(
 )
 # The dataset sidecars tell the section how many test images there are and where they came from.
 REPORT_INPUTS.update({f"task30_data_{d}": dataset_files(d)["meta"] for d in T30["datasets"]})
+
+register_benchmarks("prepare_dataset", "{dataset}", dataset=T30["datasets"])
+register_benchmarks(
+    "train_task30", "{dataset}_{model}_seed{seed}", dataset=T30["datasets"], model=T30["models"], seed=T30["seeds"]
+)
+register_benchmarks("summarize_task30")
+register_benchmarks("plot_task30_misclassified")

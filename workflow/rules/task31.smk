@@ -160,3 +160,9 @@ REPORT_INPUTS.update(
     task31_scatter="results/task31/figures/scatter.pdf",
     task31_loss="results/task31/figures/loss.pdf",
 )
+
+register_benchmarks("prepare_dataset", "{dataset}", dataset=T31["dataset"])
+register_benchmarks("train_task31", "seed{seed}", seed=T31["seeds"])
+register_benchmarks("embed_pca_task31")
+register_benchmarks("summarize_task31")
+register_benchmarks("plot_task31")

@@ -66,3 +66,6 @@ REPORT_INPUTS.update(task32_linear_gaussian="results/task32/linear_gaussian.csv"
 for _ds in T33["datasets"]:
     TARGETS.append(f"results/task32/iwae_{_ds}.csv")
     REPORT_INPUTS[f"task32_iwae_{_ds}"] = f"results/task32/iwae_{_ds}.csv"
+
+register_benchmarks("linear_gaussian_task32")
+register_benchmarks("iwae_task32", "{dataset}", dataset=list(T33["datasets"]))

@@ -123,3 +123,7 @@ for _ds in T33["datasets"]:
             f"task33_{_ds}_elbo": f"results/task33/{_ds}/figures/elbo.pdf",
         }
     )
+
+register_benchmarks("prepare_dataset", "{dataset}", dataset=list(T33["datasets"]))
+for _rule in ("train_task33", "figures_task33", "plot_task33"):
+    register_benchmarks(_rule, "{dataset}", dataset=list(T33["datasets"]))
