@@ -168,12 +168,21 @@ REPORT_INPUTS.update(
 )
 
 register_benchmarks("prepare_dataset", "{dataset}", dataset=T29["dataset"])
-REPORT_BENCHMARKS.update(
-    bench_path(
+for _opt in T29["optimizers"]:
+    register_benchmarks(
         "train_task29",
-        p.removeprefix("results/task29/").removesuffix("/final.csv").replace("/", "_", 2).replace("/", "_"),
+        "test_{optimizer}_lr{lr}_seed{seed}",
+        optimizer=_opt,
+        lr=lr_tag(T29["lr"][_opt]),
+        seed=T29["seeds"],
     )
-    for p in t29_test_runs("final") + t29_sweep_runs("final")
-)
+for _opt in T29["sweep"]["optimizers"]:
+    register_benchmarks(
+        "train_task29",
+        "sweep_{optimizer}_lr{lr}_seed{seed}",
+        optimizer=_opt,
+        lr=[lr_tag(lr) for lr in T29["sweep"]["lrs"][_opt]],
+        seed=T29["sweep"]["seeds"],
+    )
 register_benchmarks("summarize_task29")
 register_benchmarks("plot_task29")
