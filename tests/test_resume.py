@@ -24,7 +24,7 @@ r = train_classifier(data, {"kind": "mlp", "hidden": [256, 256]}, epochs=int(sys
                      log=lambda s: print(s, flush=True))
 write_run(r, {"task": 0}, out + "/history.csv", out + "/final.csv", out + "/timing.csv")
 """
-EPOCHS = 5
+EPOCHS = 8  # slack after the last kill point, so a slow reader still kills mid-run
 
 
 def run_child(out, kill_after_epoch=None):
