@@ -12,17 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from nnlab.optstudy import NAMES
 from nnlab.plots import save
 from nnlab.results import read_rows
-
-NAMES = {
-    "sgd": "SGD",
-    "adadelta": "AdaDelta",
-    "adagrad": "AdaGrad",
-    "adam": "Adam",
-    "ftrl": "FTRL",
-    "rmsprop": "RMSProp",
-}
 
 
 def _name(opt: str) -> str:

@@ -122,7 +122,7 @@ rule plot_task29:
         table="results/task29/table.csv",
         sweep="results/task29/sweep.csv",
         predictions="results/task29/predictions.csv",
-        code=code("plots.py", "plots_optim.py", "results.py"),
+        code=code("plots.py", "plots_optim.py", "optstudy.py", "results.py"),
     output:
         predictions=report(
             "results/task29/figures/predictions.pdf",

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import math
 
+from nnlab.optstudy import NAMES
 from nnlab.report.common import describe_model
 from nnlab.report.discussion import compare
 from nnlab.results import read_rows
 
-NAMES = {
-    "sgd": "SGD",
-    "adadelta": "AdaDelta",
-    "adagrad": "AdaGrad",
-    "adam": "Adam",
-    "ftrl": "FTRL",
-    "rmsprop": "RMSProp",
-}
 CONSTANT = 0.9  # a run "predicts one class" when one class takes at least this share of the test images
 FAILED = 0.2  # an original accuracy below this is a failure (chance is 0.1)
 
