@@ -57,3 +57,26 @@ def test_mse_is_keras_mse_on_softmax():
     hand = sum(((p[i] - t[i]) ** 2).sum() / 3 for i in range(2)) / 2
     assert mse(logits, y).item() == pytest.approx(hand.item(), rel=1e-6)
     assert F.cross_entropy(logits, y).item() == pytest.approx(-(p[0, 0].log() + p[1, 2].log()).item() / 2, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "adagrad", "rmsprop", "adadelta"])
+def test_fast_optimiser_path_matches_the_reference_loop(name):
+    """The fused/foreach path chosen by default takes the same steps as torch's per-parameter loop."""
+    from nnlab.optim import FAST_PATH, build_optimizer
+
+    torch.manual_seed(0)
+    params = [torch.randn(300, 20), torch.randn(20)]
+    fast_p = [p.clone().requires_grad_() for p in params]
+    ref_p = [p.clone().requires_grad_() for p in params]
+    fast = build_optimizer(name, fast_p, 0.01)
+    ref = build_optimizer(name, ref_p, 0.01, {"foreach": False})
+    assert fast.defaults[FAST_PATH[name]] is True and ref.defaults["foreach"] is False
+    for step in range(20):
+        grads = [torch.randn_like(p) for p in params]
+        for ps, opt in ((fast_p, fast), (ref_p, ref)):
+            for p, g in zip(ps, grads):
+                p.grad = g.clone()
+            opt.step()
+    for a, b in zip(fast_p, ref_p):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+    assert not torch.equal(fast_p[0], params[0])  # the steps did move the weights

@@ -37,6 +37,7 @@ from torch import nn
 
 from nnlab.engine import resolve_device, to_tensors
 from nnlab.io import atomic_path
+from nnlab.optim import build_optimizer
 
 LIKELIHOODS = ("bernoulli", "discretized_logistic")
 LOG_SCALE_MIN = -7.0  # floor of the logistic's log-scale, as in PixelCNN++ (keeps bins finite)
@@ -216,7 +217,7 @@ def train_vae(
     if dev.type == "cpu":
         torch.use_deterministic_algorithms(True)
     model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = build_optimizer("adam", model.parameters(), lr)
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
     x_test, _ = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
