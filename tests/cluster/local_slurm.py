@@ -107,7 +107,11 @@ PartitionName={self.partition} Nodes={self.node} Default=YES MaxTime=INFINITE St
     def start(self, timeout: float = 60) -> None:
         for sub in ("state", "spool"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
-        if CONF.exists() and not (self.root / "slurm.conf.saved").exists():
+        # Keep a site's own config to restore on stop, but not one left by a killed earlier run of
+        # ours: restoring that would leave Slurm tools (and the Slurm executor plugin, which runs
+        # `scontrol show config` when Snakemake starts) waiting ~9 s for a controller that is gone.
+        ours = CONF.exists() and CONF.read_text().startswith("# written by tests/cluster/local_slurm.py")
+        if CONF.exists() and not ours and not (self.root / "slurm.conf.saved").exists():
             shutil.copy2(CONF, self.root / "slurm.conf.saved")
         CONF.parent.mkdir(parents=True, exist_ok=True)
         CONF.write_text(self.config())
