@@ -32,6 +32,7 @@ with tee_to(sm.log[0]):
             "sections": sections,
             "unfinished": [t for t in sm.params.registered if t not in sections],
             "config_flat": common.flatten(cfg),
+            "changed": common.changed_settings(cfg, sm.params.defaults),
             "software": common.software(),
             "machine": common.machine(),
             "benchmarks": benchmarks,

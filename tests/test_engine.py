@@ -71,7 +71,7 @@ def test_fast_optimiser_path_matches_the_reference_loop(name):
     fast = build_optimizer(name, fast_p, 0.01)
     ref = build_optimizer(name, ref_p, 0.01, {"foreach": False})
     assert fast.defaults[FAST_PATH[name]] is True and ref.defaults["foreach"] is False
-    for step in range(20):
+    for _ in range(20):
         grads = [torch.randn_like(p) for p in params]
         for ps, opt in ((fast_p, fast), (ref_p, ref)):
             for p, g in zip(ps, grads):

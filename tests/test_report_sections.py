@@ -69,7 +69,7 @@ def benchmark_rows(tmp):
     return collect(sorted(str(root / n) for n in files), root)
 
 
-def render_report(tmp, inputs, title="A title", scale="smoke"):
+def render_report(tmp, inputs, title="A title", scale="smoke", changed=()):
     cfg = {"scale": scale, "task22": CFG22, "task23": CFG23, "report": {"title": title, "author": "me"}}
     sections = build_sections(inputs, cfg, {}, lambda p: p)
     rows = benchmark_rows(tmp)
@@ -79,7 +79,8 @@ def render_report(tmp, inputs, title="A title", scale="smoke"):
         tex,
         {
             "title": title, "author": "me", "scale": scale, "tasks": common.TASKS, "sections": sections, "unfinished": [],
-            "config_flat": common.flatten(cfg), "software": common.software(), "machine": common.machine(),
+            "config_flat": common.flatten(cfg), "changed": changed, "software": common.software(),
+            "machine": common.machine(),
             "benchmarks": rows, "benchmark_totals": totals(rows),
             "summary_templates": common.summary_templates(ROOT / "report"),
         },
@@ -101,7 +102,8 @@ def test_benchmarks_are_parsed(tmp_path):
 
 def test_whole_report_compiles_with_fixture_sections(tmp_path):
     inputs = task22_inputs(tmp_path) | task23_inputs(tmp_path)
-    tex, sections = render_report(tmp_path, inputs)
+    changed = [("task23.depths", [4], [10, 20]), ("task23.report_name_#1", "a_b", "(not set)")]
+    tex, sections = render_report(tmp_path, inputs, changed=changed)
     compile_pdf(tex, tmp_path / "report.pdf", tmp_path / "tex.log")
     text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
     for heading in ("Summary", "Task 22: Backpropagation on a scalar chain", "Task 23: Vanishing gradients",
@@ -121,6 +123,10 @@ def test_whole_report_compiles_with_fixture_sections(tmp_path):
     assert "Mölder" in text and "Kingma" in text and "McMahan" in text and "Krizhevsky" in text and "LeCun" in text
     assert "derive_task22" in text and "relu_depth4_seed1" in text and "554.84" not in text and "555" in text
     assert sorted(sections) == [22, 23]
+    # what the scale changed: counted in the summary, listed (escaped) in the appendix
+    assert "2 settings differ from the original" in text
+    for cell in ("task23.depths", "[4]", "[10, 20]", "task23.report_name_#1", "a_b", "(not set)"):
+        assert cell in text.split("Settings changed from the original")[1].split("Configuration.")[0]
 
 
 def test_task23_discussion_follows_the_data(tmp_path):
@@ -150,3 +156,15 @@ def test_sci_filter():
 
     assert sci(-1.2345e-5) == r"$-1.23\times 10^{-5}$" and sci(4672.14, 2) == r"$4.7\times 10^{3}$"
     assert sci(11.94) == "$11.9$" and sci(0.0195, 3) == "$0.0195$" and sci(float("nan")) == "--"
+
+
+def test_changed_settings_list_what_a_scale_reduced():
+    original = {"scale": "full", "report": {"title": "A"}, "task24": {"epochs": 10, "seeds": [1, 2, 3], "lr": 0.001}}
+    quick = {"scale": "quick", "report": {"title": "B"}, "task24": {"epochs": 3, "seeds": [1], "lr": 0.001},
+             "task99": {"x": 1}}  # fmt: skip
+    assert common.changed_settings(quick, original) == [
+        ("task24.epochs", 3, 10),
+        ("task24.seeds", [1], [1, 2, 3]),
+        ("task99.x", 1, "(not set)"),
+    ]  # the scale's name and the report's title are labels, not settings
+    assert common.changed_settings(original, original) == []

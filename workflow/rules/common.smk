@@ -3,6 +3,7 @@ import os
 import sys
 from pathlib import Path
 
+import yaml
 from snakemake.exceptions import WorkflowError
 
 SRC = Path(workflow.basedir) / "src"
@@ -19,6 +20,9 @@ except ConfigError as err:
     raise WorkflowError(str(err)) from None
 
 DATA_DIR = os.environ.get("NNLAB_DATA") or config["data"]["dir"]
+# config.yaml as shipped holds the original's settings; the report lists what this build changed.
+with open(Path(workflow.basedir) / "config.yaml") as f:
+    DEFAULT_CONFIG = yaml.safe_load(f)
 ENV_TORCH = "../../envs/torch.yaml"
 ENV_REPORT = "../../envs/report.yaml"
 

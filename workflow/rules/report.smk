@@ -49,6 +49,7 @@ rule render_report:
         runtime=5,
     params:
         config=config,
+        defaults=DEFAULT_CONFIG,
         template_dir=lambda wildcards, input: os.path.dirname(input.main_template),
         # tasks that have rules in this workflow: one without results is marked as not finished
         registered=sorted({int(k.split("_")[0].removeprefix("task")) for k in REPORT_INPUTS}),

@@ -46,6 +46,22 @@ def flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
     return out
 
 
+# Keys that name or label a build rather than set what it computes.
+NOT_SETTINGS = ("scale", "partial_report", "report.")
+
+
+def changed_settings(cfg: dict, defaults: dict) -> list[tuple[str, object, object]]:
+    """[(key, this build's value, config.yaml's value)] for every setting that differs: what a
+    reduced scale (or a --config override) changed from the original's settings."""
+    ours, base = dict(flatten(cfg)), dict(flatten(defaults))
+    missing = "(not set)"
+    return [
+        (key, ours.get(key, missing), base.get(key, missing))
+        for key in sorted(ours.keys() | base.keys())
+        if not key.startswith(NOT_SETTINGS) and ours.get(key, missing) != base.get(key, missing)
+    ]
+
+
 def software() -> list[tuple[str, str]]:
     pkgs = ["snakemake", "torch", "torchvision", "numpy", "pandas", "matplotlib", "jinja2", "sympy"]
     out = [("python", sys.version.split()[0])]
