@@ -7,8 +7,6 @@ function, numerically stable). Knows nothing of Snakemake; imports no plotting o
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,8 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlab import checkpoint as ckpt
-from nnlab.engine import resolve_device
+from nnlab.engine import setup_run
+from nnlab.loop import EpochLoop
 from nnlab.models import ACTIVATIONS, count_parameters
 from nnlab.optim import build_optimizer
 from nnlab.results import write_rows
@@ -109,30 +107,15 @@ def train_autoencoder(
     """
     settings = dict(hidden=list(hidden), latent=latent, activation=activation, loss=loss, optimizer=optimizer,
                     lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
-    torch.set_num_threads(max(1, threads))
-    dev = resolve_device(device)
-    torch.manual_seed(seed)
-    if dev.type == "cpu":
-        torch.use_deterministic_algorithms(True)
+    dev = setup_run(seed, device, threads)
     x_train, x_test = _flat(data.x_train, dev), _flat(data.x_test, dev)
     model = Autoencoder(x_train.shape[1], list(hidden), latent, activation).to(dev)
     opt = build_optimizer(optimizer, model.parameters(), lr)
     shuffler = torch.Generator().manual_seed(seed)
     result = AutoencoderResult(parameters=count_parameters(model), device=str(dev), model=model)
     n = len(x_train)
-    fp = ckpt.fingerprint(settings, data.x_train, data.x_test) if checkpoint else ""
-    first = 1
-    state = ckpt.load(checkpoint, fp)
-    if state is not None:
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        shuffler.set_state(state["shuffler"])
-        torch.set_rng_state(state["rng"])
-        result.history, result.seconds = state["history"], state["seconds"]
-        first = len(result.history) + 1
-        log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
-    for epoch in range(first, epochs + 1):
-        start = time.perf_counter()
+    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
+    for epoch in loop:
         perm = torch.randperm(n, generator=shuffler).to(dev)
         loss_sum = torch.zeros((), device=dev)
         for i in range(0, n, batch_size):
@@ -143,23 +126,12 @@ def train_autoencoder(
             opt.step()
             loss_sum += batch_loss.detach() * len(xb)
         train_loss = loss_sum.item() / n
-        if not math.isfinite(train_loss):
-            result.status = "diverged"
-            log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
+        if loop.diverged(train_loss):
             break
         test_loss = _mean_loss(model, x_test, loss)
-        result.history.append({"epoch": epoch, "train_loss": train_loss, "test_loss": test_loss})
-        result.seconds.append(time.perf_counter() - start)
-        eta = sum(result.seconds) / epoch * (epochs - epoch)
-        log(
-            f"epoch {epoch}/{epochs}  train {loss} {train_loss:.5f}  test {test_loss:.5f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
-        )
-        if checkpoint:
-            ckpt.save(checkpoint, {
-                "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),
-                "shuffler": shuffler.get_state(), "rng": torch.get_rng_state(),
-                "history": result.history, "seconds": result.seconds,
-            })  # fmt: skip
+        row = {"epoch": epoch, "train_loss": train_loss, "test_loss": test_loss}
+        loop.end_epoch(row, f"train {loss} {train_loss:.5f}  test {test_loss:.5f}")
+    result.history, result.seconds, result.status = loop.history, loop.seconds, loop.status
     return result
 
 

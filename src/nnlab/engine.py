@@ -7,8 +7,6 @@ same seed and thread count give bit-identical metrics.
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnlab import checkpoint as ckpt
+from nnlab.loop import EpochLoop
 from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters
 from nnlab.optim import build_optimizer
@@ -52,6 +50,17 @@ def resolve_device(device: str = "auto") -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     return torch.device(device)
+
+
+def setup_run(seed: int, device: str = "auto", threads: int = 1) -> torch.device:
+    """Thread count, device and global seed of a run; on the CPU, deterministic algorithms only,
+    so the same seed and thread count give bit-identical results."""
+    torch.set_num_threads(max(1, threads))
+    dev = resolve_device(device)
+    torch.manual_seed(seed)
+    if dev.type == "cpu":
+        torch.use_deterministic_algorithms(True)
+    return dev
 
 
 def to_tensors(x: np.ndarray, y: np.ndarray, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -132,11 +141,7 @@ def train_classifier(
                     batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
     if optimizer_options:  # only when given, so runs without options keep their fingerprints
         settings["optimizer_options"] = optimizer_options
-    torch.set_num_threads(max(1, threads))
-    dev = resolve_device(device)
-    torch.manual_seed(seed)
-    if dev.type == "cpu":
-        torch.use_deterministic_algorithms(True)
+    dev = setup_run(seed, device, threads)
     loss_fn = LOSSES[loss]
     model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
     channels_last = uses_channels_last(model, dev)
@@ -148,23 +153,12 @@ def train_classifier(
     shuffler = torch.Generator().manual_seed(seed)
     result = TrainResult(parameters=count_parameters(model), device=str(dev))
     n = len(x_train)
-    fp = ckpt.fingerprint(settings, data.y_train, data.x_test) if checkpoint else ""
-    first = 1
-    state = ckpt.load(checkpoint, fp)
-    if state is not None:
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        shuffler.set_state(state["shuffler"])
-        torch.set_rng_state(state["rng"])
-        result.history, result.seconds = state["history"], state["seconds"]
-        result.test_predictions = state["test_predictions"]
-        first = len(result.history) + 1
-        log(f"resuming from {checkpoint} after epoch {first - 1}/{epochs}")
+    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.y_train, data.x_test))
+    result.test_predictions = loop.extra.get("test_predictions")
     bar_every = max(1, n // batch_size // 50)  # about 50 redraws per epoch
     batch_sizes = torch.full(((n + batch_size - 1) // batch_size,), float(batch_size), device=dev)
     batch_sizes[-1] = n - batch_size * (len(batch_sizes) - 1)
-    for epoch in range(first, epochs + 1):
-        start = time.perf_counter()
+    for epoch in loop:
         perm = torch.randperm(n, generator=shuffler).to(dev)
         # Each batch's loss and predictions land in preallocated tensors, summed once per epoch:
         # fewer small ops per step than running totals, and no per-batch .item() sync on CUDA.
@@ -185,9 +179,7 @@ def train_classifier(
                 _bar(epoch, epochs, min(i + batch_size, n) / n)
         train_loss = (torch.stack(batch_losses) * batch_sizes).sum().item() / n  # mean over images, as Keras reports
         train_correct = (predicted == y_train[perm]).sum().item()
-        if not math.isfinite(train_loss):
-            result.status = "diverged"
-            log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
+        if loop.diverged(train_loss):
             break
         preds: list = []
         test_loss, test_acc = evaluate(
@@ -201,18 +193,10 @@ def train_classifier(
             "test_loss": test_loss,
             "test_accuracy": test_acc,
         }
-        result.history.append(row)
-        result.seconds.append(time.perf_counter() - start)
-        eta = sum(result.seconds) / epoch * (epochs - epoch)
-        log(
-            f"epoch {epoch}/{epochs}  train loss {train_loss:.4f} acc {row['train_accuracy']:.4f}  "
-            f"test loss {test_loss:.4f} acc {test_acc:.4f}  {result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
+        loop.end_epoch(
+            row,
+            f"train loss {train_loss:.4f} acc {row['train_accuracy']:.4f}  test loss {test_loss:.4f} acc {test_acc:.4f}",
+            extra={"test_predictions": result.test_predictions},
         )
-        if checkpoint:
-            ckpt.save(checkpoint, {
-                "fingerprint": fp, "model": model.state_dict(), "optimizer": opt.state_dict(),
-                "shuffler": shuffler.get_state(), "rng": torch.get_rng_state(),
-                "history": result.history, "seconds": result.seconds,
-                "test_predictions": result.test_predictions,
-            })  # fmt: skip
+    result.history, result.seconds, result.status = loop.history, loop.seconds, loop.status
     return result

@@ -1,0 +1,136 @@
+"""The epoch loop every training job shares: resume, time, log, check for divergence, checkpoint.
+
+What happens inside an epoch (the batches, the evaluation, the row of metrics) stays with the
+caller; the bookkeeping around it lives here, once:
+
+    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint=path, settings=settings, data=(x, y))
+    for epoch in loop:  # from the first epoch not done yet; times each epoch
+        ...train one epoch...
+        if loop.diverged(train_loss):  # NaN/inf: status "diverged", logged; stop
+            break
+        ...evaluate...
+        loop.end_epoch(row, f"train loss {train_loss:.4f}")  # history, seconds, ETA line, checkpoint
+    result.history, result.seconds, result.status = loop.history, loop.seconds, loop.status
+
+With a `checkpoint` path the state is saved (atomically) after every epoch (or every few seconds,
+for epochs of milliseconds), and a run started again with the same settings and data resumes after
+the last saved epoch, bit-identical on the CPU to an uninterrupted run; a checkpoint from other
+settings or data is ignored and the run starts clean.
+Knows nothing of Snakemake.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import time
+from collections.abc import Callable, Sequence
+
+import torch
+
+from nnlab import checkpoint as ckpt
+
+# Part of every fingerprint; raise it when what a checkpoint holds changes, so that a file written
+# by older code is ignored (the run starts clean) instead of misread.
+FORMAT = 2
+
+
+class EpochLoop:
+    """Iterate over the epochs of one run, resuming from `checkpoint` when it matches this run.
+
+    `generators`: every torch.Generator the epochs draw from (e.g. the shuffler); the global torch
+    RNG (initialisation, dropout, the VAE's noise) is saved too, and the CUDA one for a model on
+    the GPU. `settings` and `data` (arrays) are fingerprinted to tell whether a checkpoint belongs
+    to this run. `log_every`: log epoch 1, every `log_every`-th epoch and the last one.
+    `save_every_s`: save only when that many seconds have passed since the last save (and always
+    after the last epoch); for epochs of milliseconds, where saving every one would cost more
+    than the epoch itself. A resumed run is exact either way; a kill just loses more epochs.
+    """
+
+    def __init__(
+        self,
+        epochs: int,
+        model: torch.nn.Module,
+        optimizer: torch.optim.Optimizer,
+        generators: Sequence[torch.Generator] = (),
+        log: Callable[[str], None] = print,
+        checkpoint: str | None = None,
+        settings: dict | None = None,
+        data: Sequence = (),
+        log_every: int = 1,
+        save_every_s: float = 0.0,
+    ):
+        self.epochs, self.model, self.optimizer, self.generators = epochs, model, optimizer, list(generators)
+        self.log, self.checkpoint, self.log_every = log, checkpoint, max(1, log_every)
+        self.save_every_s, self._saved_at = save_every_s, time.perf_counter()
+        self.history: list[dict] = []  # one row per finished epoch (deterministic)
+        self.seconds: list[float] = []  # wall time per finished epoch (not deterministic)
+        self.status = "ok"
+        self.extra: dict = {}  # the caller's state as of the last finished epoch (e.g. predictions)
+        self.epoch = 0
+        # Hashing the data costs a pass over it: only worth it when there is a checkpoint.
+        self.fingerprint = ckpt.fingerprint({**(settings or {}), "format": FORMAT}, *data) if checkpoint else ""
+        self._resume()
+
+    def _cuda(self) -> torch.device | None:
+        """The model's CUDA device, if it is on one: its RNG drives the noise drawn there."""
+        dev = next(self.model.parameters()).device
+        return dev if dev.type == "cuda" else None
+
+    def _resume(self) -> None:
+        state = ckpt.load(self.checkpoint, self.fingerprint)
+        if state is None:
+            return
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        for g, s in zip(self.generators, state["generators"], strict=True):
+            g.set_state(s)
+        torch.set_rng_state(state["rng"])
+        if (cuda := self._cuda()) is not None and state.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(state["cuda_rng"], cuda)
+        self.history, self.seconds, self.extra = pickle.loads(state["records"])
+        self.log(f"resuming from {self.checkpoint} after epoch {len(self.history)}/{self.epochs}")
+
+    def __iter__(self):
+        for self.epoch in range(len(self.history) + 1, self.epochs + 1):
+            self._start = time.perf_counter()
+            yield self.epoch
+
+    def diverged(self, loss: float, what: str = "training loss") -> bool:
+        """True (and the run marked "diverged", with a log line) if `loss` is NaN or infinite."""
+        if math.isfinite(loss):
+            return False
+        self.status = "diverged"
+        self.log(f"epoch {self.epoch}/{self.epochs}: {what} is {loss}; run marked diverged")
+        return True
+
+    def end_epoch(self, row: dict, message: str, extra: dict | None = None) -> None:
+        """Record the epoch's `row` and time, log `message` with the time and ETA, save the checkpoint.
+
+        `extra`: anything else the caller needs back on resume (kept in `self.extra`).
+        """
+        self.history.append(row)
+        self.seconds.append(time.perf_counter() - self._start)
+        if extra is not None:
+            self.extra = extra
+        e, n = self.epoch, self.epochs
+        if e == 1 or e % self.log_every == 0 or e == n:
+            eta = sum(self.seconds) / e * (n - e)  # mean epoch time so far, resumed epochs included
+            self.log(f"epoch {e}/{n}  {message}  {self.seconds[-1]:.1f}s  ETA {eta:.0f}s")
+        if self.checkpoint and (e == n or time.perf_counter() - self._saved_at >= self.save_every_s):
+            self._save()
+            self._saved_at = time.perf_counter()
+
+    def _save(self) -> None:
+        cuda = self._cuda()
+        ckpt.save(self.checkpoint, {
+            "fingerprint": self.fingerprint,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "generators": [g.get_state() for g in self.generators],
+            "rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state(cuda) if cuda is not None else None,
+            # One plain pickle: torch.save pickles Python objects one at a time through a hook, which
+            # for a 1000-epoch history costs more than a small model's whole epoch.
+            "records": pickle.dumps((self.history, self.seconds, self.extra), pickle.HIGHEST_PROTOCOL),
+        })  # fmt: skip
