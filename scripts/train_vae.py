@@ -1,6 +1,7 @@
 """Train one VAE (task 33): checkpoint, per-epoch ELBO terms, final test ELBO, timing (rule train_task33)."""
 
 import math
+from pathlib import Path
 
 from nnlab.data import load_cache
 from nnlab.logs import tee_to
@@ -12,8 +13,12 @@ sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 with tee_to(sm.log[0]):
     data = load_cache(sm.input.npz, sm.input.meta)
     print(f"run {sm.params.labels}: {sm.params.run}")
-    result = train_vae(data, threads=sm.threads, **sm.params.run)
+    # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
+    # (model.pt is the final model, an output; this one holds the per-epoch training state.)
+    checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
+    result = train_vae(data, threads=sm.threads, checkpoint=str(checkpoint), **sm.params.run)
     save_vae(result.model, sm.output.model)
     write_rows(sm.output.history, result.history, HISTORY_FIELDS)
     write_rows(sm.output.final, [final_row(result, sm.params.labels, math.prod(data.image_shape))])
     write_rows(sm.output.timing, [{"epoch": i + 1, "seconds": s} for i, s in enumerate(result.seconds)])
+    checkpoint.unlink(missing_ok=True)

@@ -8,8 +8,6 @@ Knows nothing of Snakemake; imports no plotting or report code.
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,7 +15,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnlab.engine import resolve_device
+from nnlab.engine import setup_run
+from nnlab.loop import EpochLoop
 from nnlab.models import ACTIVATIONS, count_parameters
 from nnlab.optim import build_optimizer
 from nnlab.results import write_rows
@@ -115,19 +114,24 @@ def train_regressor(
     threads: int = 1,
     log: Callable[[str], None] = print,
     log_every: int = 50,
+    checkpoint: str | None = None,
+    checkpoint_every_s: float = 2.0,
 ) -> RegressionResult:
     """Fit `build_regressor(hidden)` to (x, y) with the MSE and mini-batches in seeded random order.
 
     Per epoch: the train MSE (mean over the epoch's batches, weighted by batch size, as Keras
     reports it) and the RMSE on the held-out grid against the noise-free target; after the last
     epoch also the RMSE inside and outside `center_radius`. Inputs and targets are used unscaled,
-    as in the original.
+    as in the original. With `checkpoint` (a file path) the state is saved after an epoch when
+    `checkpoint_every_s` seconds have passed since the last save (an epoch takes milliseconds;
+    saving each one would slow the run by a quarter) and after the last epoch, and a run started
+    again with the same settings and data resumes from it, with the same result on the CPU as an
+    uninterrupted run.
     """
-    torch.set_num_threads(max(1, threads))
-    dev = resolve_device(device)
-    torch.manual_seed(seed)
-    if dev.type == "cpu":
-        torch.use_deterministic_algorithms(True)
+    settings = dict(hidden=list(hidden), activation=activation, optimizer=optimizer, lr=lr, epochs=epochs,
+                    batch_size=batch_size, seed=seed, grid_size=grid_size, grid_range=list(grid_range),
+                    center_radius=center_radius, device=device, threads=threads)  # fmt: skip
+    dev = setup_run(seed, device, threads)
     model = build_regressor(hidden, activation).to(dev)
     opt = build_optimizer(optimizer, model.parameters(), lr)
     xt = torch.as_tensor(x, dtype=torch.float32, device=dev)
@@ -138,8 +142,9 @@ def train_regressor(
     shuffler = torch.Generator().manual_seed(seed)
     result = RegressionResult(parameters=count_parameters(model), device=str(dev))
     n = len(xt)
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
+    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(x, y),
+                     log_every=log_every, save_every_s=checkpoint_every_s)  # fmt: skip
+    for epoch in loop:
         perm = torch.randperm(n, generator=shuffler).to(dev)
         loss_sum = torch.zeros((), device=dev)
         for i in range(0, n, batch_size):
@@ -151,21 +156,18 @@ def train_regressor(
             opt.step()
             loss_sum += loss.detach() * len(idx)
         train_loss = loss_sum.item() / n
-        if not math.isfinite(train_loss):
-            result.status = "diverged"
-            log(f"epoch {epoch}/{epochs}: training loss is {train_loss}; run marked diverged")
+        if loop.diverged(train_loss):
             break
         pred = predict(model, grid_x, dev)
         errors = grid_errors(pred, grid_truth, grid_x, center_radius)
-        result.history.append({"epoch": epoch, "train_loss": train_loss, "grid_rmse": errors["grid_rmse"]})
-        result.seconds.append(time.perf_counter() - start)
-        result.errors = errors
+        row = {"epoch": epoch, "train_loss": train_loss, "grid_rmse": errors["grid_rmse"]}
+        # the grid prediction of the last good epoch is an output: a resumed run needs it back
+        loop.end_epoch(row, f"train MSE {train_loss:.5f}  grid RMSE {errors['grid_rmse']:.4f}", {"prediction": pred})
+    result.history, result.seconds, result.status = loop.history, loop.seconds, loop.status
+    if "prediction" in loop.extra:
+        pred = loop.extra["prediction"]
+        result.errors = grid_errors(pred, grid_truth, grid_x, center_radius)
         result.grid = {"x1": grid_x[:, 0], "x2": grid_x[:, 1], "truth": grid_truth, "prediction": pred}
-        if epoch == 1 or epoch % log_every == 0 or epoch == epochs:
-            eta = sum(result.seconds) / epoch * (epochs - epoch)
-            log(
-                f"epoch {epoch}/{epochs}  train MSE {train_loss:.5f}  grid RMSE {errors['grid_rmse']:.4f}  ETA {eta:.0f}s"
-            )
     return result
 
 

@@ -26,7 +26,6 @@ Imports no plotting or report code.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,8 +34,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlab.engine import resolve_device, to_tensors
+from nnlab.engine import resolve_device, setup_run, to_tensors
 from nnlab.io import atomic_path
+from nnlab.loop import EpochLoop
 from nnlab.optim import build_optimizer
 
 LIKELIHOODS = ("bernoulli", "discretized_logistic")
@@ -209,13 +209,17 @@ def train_vae(
     device: str = "auto",
     threads: int = 1,
     log: Callable[[str], None] = print,
+    checkpoint: str | None = None,
 ) -> VAEResult:
-    """Train a ConvVAE with Adam on -ELBO; per epoch, train (running mean) and test ELBO terms."""
-    torch.set_num_threads(max(1, threads))
-    dev = resolve_device(device)
-    torch.manual_seed(seed)
-    if dev.type == "cpu":
-        torch.use_deterministic_algorithms(True)
+    """Train a ConvVAE with Adam on -ELBO; per epoch, train (running mean) and test ELBO terms.
+
+    With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
+    with the same settings and data resumes from it, with the same result on the CPU as an
+    uninterrupted run (the global RNG that draws the reparameterisation noise is restored too).
+    """
+    settings = dict(latent_dim=latent_dim, channels=list(channels), likelihood=likelihood, lr=lr, epochs=epochs,
+                    batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+    dev = setup_run(seed, device, threads)
     model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood).to(dev)
     opt = build_optimizer("adam", model.parameters(), lr)
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
@@ -223,8 +227,8 @@ def train_vae(
     shuffler = torch.Generator().manual_seed(seed)
     result = VAEResult(parameters=sum(p.numel() for p in model.parameters()), device=str(dev), model=model)
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
+    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
+    for epoch in loop:
         perm = torch.randperm(n, generator=shuffler).to(dev)
         rec_sum = torch.zeros((), device=dev)
         kl_sum = torch.zeros((), device=dev)
@@ -238,9 +242,8 @@ def train_vae(
             rec_sum += rec.detach().sum()
             kl_sum += kl.detach().sum()
         train_rec, train_kl = rec_sum.item() / n, kl_sum.item() / n
-        if not (math.isfinite(train_rec) and math.isfinite(train_kl)):
-            result.status = "diverged"
-            log(f"epoch {epoch}/{epochs}: ELBO is not finite; run marked diverged")
+        # rec - kl is finite exactly when both terms are
+        if loop.diverged(train_rec - train_kl, what="training ELBO"):
             break
         test = evaluate_elbo(model, x_test)
         row = {
@@ -252,14 +255,12 @@ def train_vae(
             "test_rec": test["rec"],
             "test_kl": test["kl"],
         }
-        result.history.append(row)
-        result.seconds.append(time.perf_counter() - start)
-        eta = sum(result.seconds) / epoch * (epochs - epoch)
-        log(
-            f"epoch {epoch}/{epochs}  train ELBO {row['train_elbo']:.2f} (rec {train_rec:.2f}, KL {train_kl:.2f})  "
-            f"test ELBO {test['elbo']:.2f} (rec {test['rec']:.2f}, KL {test['kl']:.2f}) nats/image  "
-            f"{result.seconds[-1]:.1f}s  ETA {eta:.0f}s"
+        loop.end_epoch(
+            row,
+            f"train ELBO {row['train_elbo']:.2f} (rec {train_rec:.2f}, KL {train_kl:.2f})  "
+            f"test ELBO {test['elbo']:.2f} (rec {test['rec']:.2f}, KL {test['kl']:.2f}) nats/image",
         )
+    result.history, result.seconds, result.status = loop.history, loop.seconds, loop.status
     return result
 
 

@@ -49,6 +49,7 @@ TRAIN_CODE = code(
     "ftrl.py",
     "engine.py",
     "checkpoint.py",
+    "loop.py",
     "results.py",
     "resources.py",
     "data/split.py",
