@@ -92,9 +92,9 @@ class EpochLoop:
         self.log(f"resuming from {self.checkpoint} after epoch {len(self.history)}/{self.epochs}")
 
     def __iter__(self):
-        for self.epoch in range(len(self.history) + 1, self.epochs + 1):
-            self._start = time.perf_counter()
-            yield self.epoch
+        for epoch in range(len(self.history) + 1, self.epochs + 1):
+            self.epoch, self._start = epoch, time.perf_counter()
+            yield epoch
 
     def diverged(self, loss: float, what: str = "training loss") -> bool:
         """True (and the run marked "diverged", with a log line) if `loss` is NaN or infinite."""
