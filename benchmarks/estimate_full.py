@@ -1,0 +1,142 @@
+"""Expected run time of the full config, from a smaller build's measured epoch times.
+
+    python benchmarks/estimate_full.py [--results results] [--overlay scales/quick.yaml]
+
+A full build takes many hours on a 2-core CPU; a quick one minutes. Every training run of a build
+writes its seconds per epoch (`timing.csv`) and every job its Snakemake `benchmark:` file. This
+script takes the median epoch time of each kind of run in the built tree and multiplies it by the
+runs and epochs `config.yaml` asks for; the other jobs (data, plots, report) count as measured,
+except task 32's importance-sampled bound and task 23's gradient measurement, scaled by their work.
+Prints a Markdown table (the README's). Runs of a kind the build did not train (e.g. width 100000
+in the quick scale) are scaled from the nearest measured kind by weight count, and say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def merged(base: dict, overlay: dict) -> dict:
+    out = dict(base)
+    for k, v in overlay.items():
+        out[k] = merged(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return out
+
+
+def epoch_seconds(results: Path, pattern: str) -> float | None:
+    """Median seconds per epoch over the matching runs (first epochs left out when there are more:
+    they include one-off warm-up)."""
+    seconds = []
+    for f in sorted(results.glob(pattern + "/timing.csv")):
+        rows = [float(r["seconds"]) for r in csv.DictReader(f.open())]
+        seconds += rows[1:] if len(rows) > 1 else rows
+    return statistics.median(seconds) if seconds else None
+
+
+def training_runs(cfg: dict):
+    """(task, what, timing folder pattern, runs, epochs) for every training run of `cfg`."""
+    t = cfg["task24"]
+    yield 24, "2 losses", "task24/*/seed*", len(t["losses"]) * len(t["seeds"]), t["epochs"]
+    t = cfg["task25"]
+    yield 25, "regression", "task25/seed*", len(t["seeds"]), t["epochs"]
+    t = cfg["task27"]
+    for w in t["widths"]:
+        yield 27, f"width {w}", f"task27/w{w}/seed*", len(t["seeds"]), t["epochs_by_width"].get(w, t["epochs"])
+    t = cfg["task28"]
+    yield 28, "MLP", "task28/seed*", len(t["seeds"]), t["epochs"]
+    t = cfg["task29"]
+    for opt in t["optimizers"]:
+        yield 29, opt, f"task29/test/{opt}/*/seed*", len(t["seeds"]), t["epochs"]
+    s = t["sweep"]
+    for opt in s["optimizers"]:  # validation runs train on 55000 images instead of 60000: same cost within 10%
+        yield 29, f"sweep {opt}", f"task29/*/{opt}/*/seed*", len(s["lrs"][opt]) * len(s["seeds"]), s["epochs"]
+    t = cfg["task30"]
+    for ds in t["datasets"]:
+        for model in t["models"]:
+            yield 30, f"{ds} {model}", f"task30/{ds}/{model}/seed*", len(t["seeds"]), t["epochs"][ds][model]
+    t = cfg["task31"]
+    yield 31, "autoencoder", "task31/ae/seed*", len(t["seeds"]), t["epochs"]
+    for ds, d in cfg["task33"]["datasets"].items():
+        yield 33, f"VAE {ds}", f"task33/{ds}", 1, d["epochs"]
+
+
+def other_jobs(results: Path, full: dict, built: dict) -> dict[int | str, float]:
+    """Seconds of the non-training jobs as measured, by task; two scaled by their work."""
+    out: dict[int | str, float] = {}
+    for tsv in (results / "benchmarks").glob("*/*.tsv"):
+        rule = tsv.parent.name
+        if rule.startswith("train_"):
+            continue
+        seconds = float(next(csv.DictReader(tsv.open(), delimiter="\t"))["s"])
+        if rule == "iwae_task32":  # cost grows with images x sum of K
+            f, b = full["task32"]["iwae"], built["task32"]["iwae"]
+            seconds *= f["n_images"] * sum(f["ks"]) / (b["n_images"] * sum(b["ks"]))
+        if rule == "gradnorms_task23":  # one job per activation, depth and seed, cost ~ depth x samples
+            f, b = full["task23"], built["task23"]
+            seconds *= (
+                sum(f["depths"])
+                * len(f["seeds"])
+                * f["measure_samples"]
+                / (sum(b["depths"]) * len(b["seeds"]) * b["measure_samples"])
+            )
+        task = next((int(p[4:]) for p in rule.split("_") if p.startswith("task")), "workflow")
+        out[task] = out.get(task, 0.0) + seconds
+    return out
+
+
+def estimate(results: Path, full: dict, built: dict) -> list[dict]:
+    rows, measured = [], {}
+    for task, what, pattern, runs, epochs in training_runs(full):
+        sec = epoch_seconds(results, pattern)
+        note = ""
+        if sec is None and task == 27:  # scale the widest measured width by weight count
+            width = int(what.split()[1])
+            known = [w for w in built["task27"]["widths"] if (27, w) in measured]
+            if known:
+                w0 = max(known)
+                sec, note = measured[(27, w0)] * width / w0, f"scaled from width {w0}"
+        if task == 27 and sec is not None and not note:
+            measured[(27, int(what.split()[1]))] = sec
+        if task == 30 and full["task30"]["architectures"] != built["task30"]["architectures"]:
+            ds, model = what.split()
+            if full["task30"]["architectures"][model][ds] != built["task30"]["architectures"][model][ds]:
+                note = "smaller net measured: an underestimate"
+        rows.append(dict(task=task, what=what, runs=runs, epochs=epochs, sec=sec, note=note))
+    return rows
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", default=str(ROOT / "results"), help="a built tree (any scale)")
+    ap.add_argument("--overlay", default=str(ROOT / "scales/quick.yaml"), help="the overlay it was built with")
+    args = ap.parse_args(argv)
+    full = yaml.safe_load((ROOT / "config.yaml").read_text())
+    built = merged(full, yaml.safe_load(Path(args.overlay).read_text()) or {})
+    results = Path(args.results)
+    rows = estimate(results, full, built)
+    others = other_jobs(results, full, built)
+    print("| task | runs | runs × epochs | s/epoch (measured) | hours |\n| --- | --- | --- | --- | --- |")
+    total = 0.0
+    for task in sorted({r["task"] for r in rows} | {t for t in others if isinstance(t, int)}):
+        parts = [r for r in rows if r["task"] == task]
+        hours = sum(r["runs"] * r["epochs"] * (r["sec"] or 0) for r in parts) / 3600 + others.get(task, 0) / 3600
+        total += hours
+        for r in parts:
+            sec = "not measured" if r["sec"] is None else f"{r['sec']:.2f}" + (f" ({r['note']})" if r["note"] else "")
+            print(f"| {task} | {r['what']} | {r['runs']} × {r['epochs']} | {sec} | |")
+        print(
+            f"| **{task}** | all jobs{' (incl. ' + format(others.get(task, 0), '.0f') + ' s other)' if task in others else ''} | | | **{hours:.2f}** |"
+        )
+    rest = others.get("workflow", 0.0) / 3600
+    print(f"| | data, report | | | {rest:.2f} |\n| | **total** | | | **{total + rest:.1f}** |")
+
+
+if __name__ == "__main__":
+    main()
