@@ -3,7 +3,6 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
 from snakemake.exceptions import WorkflowError
 
 SRC = Path(workflow.basedir) / "src"
@@ -11,7 +10,7 @@ SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])))
 
-from nnlab.config import ConfigError, validate_config  # noqa: E402
+from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
 
 try:
@@ -21,8 +20,7 @@ except ConfigError as err:
 
 DATA_DIR = os.environ.get("NNLAB_DATA") or config["data"]["dir"]
 # config.yaml as shipped holds the original's settings; the report lists what this build changed.
-with open(Path(workflow.basedir) / "config.yaml") as f:
-    DEFAULT_CONFIG = yaml.safe_load(f)
+DEFAULT_CONFIG = read_yaml(Path(workflow.basedir) / "config.yaml")
 ENV_TORCH = "../../envs/torch.yaml"
 ENV_REPORT = "../../envs/report.yaml"
 
