@@ -160,13 +160,14 @@ def train_classifier(
     batch_sizes[-1] = n - batch_size * (len(batch_sizes) - 1)
     for epoch in loop:
         perm = torch.randperm(n, generator=shuffler).to(dev)
-        # Each batch's loss and predictions land in preallocated tensors, summed once per epoch:
-        # fewer small ops per step than running totals, and no per-batch .item() sync on CUDA.
+        # Each batch's loss stays a tensor and its predictions go into one preallocated tensor; both
+        # are reduced once per epoch: fewer small ops per step than running totals, and no
+        # per-batch .item() sync on CUDA.
         batch_losses = []
         predicted = torch.empty(n, dtype=torch.long, device=dev)
         for j, i in enumerate(range(0, n, batch_size)):
             idx = perm[i : i + batch_size]
-            # index_select, not x[idx]: the same gather, a third faster on the CPU
+            # index_select, not x[idx]: the same gather, measured faster on the CPU
             xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
             out = model(xb)
             batch_loss = loss_fn(out, yb)
