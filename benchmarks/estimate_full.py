@@ -16,18 +16,15 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
+import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
 
-
-def merged(base: dict, overlay: dict) -> dict:
-    out = dict(base)
-    for k, v in overlay.items():
-        out[k] = merged(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
-    return out
+from nnlab.config import overlay  # noqa: E402
 
 
 def epoch_seconds(results: Path, pattern: str) -> float | None:
@@ -92,23 +89,20 @@ def other_jobs(results: Path, full: dict, built: dict) -> dict[int | str, float]
 
 
 def estimate(results: Path, full: dict, built: dict) -> list[dict]:
-    rows, measured = [], {}
-    for task, what, pattern, runs, epochs in training_runs(full):
-        sec = epoch_seconds(results, pattern)
-        note = ""
-        if sec is None and task == 27:  # scale the widest measured width by weight count
-            width = int(what.split()[1])
-            known = [w for w in built["task27"]["widths"] if (27, w) in measured]
-            if known:
-                w0 = max(known)
-                sec, note = measured[(27, w0)] * width / w0, f"scaled from width {w0}"
-        if task == 27 and sec is not None and not note:
-            measured[(27, int(what.split()[1]))] = sec
-        if task == 30 and full["task30"]["architectures"] != built["task30"]["architectures"]:
-            ds, model = what.split()
-            if full["task30"]["architectures"][model][ds] != built["task30"]["architectures"][model][ds]:
-                note = "smaller net measured: an underestimate"
-        rows.append(dict(task=task, what=what, runs=runs, epochs=epochs, sec=sec, note=note))
+    rows = [dict(task=task, what=what, runs=runs, epochs=epochs, sec=epoch_seconds(results, pattern), note="")
+            for task, what, pattern, runs, epochs in training_runs(full)]  # fmt: skip
+    widths = {int(r["what"].split()[1]): r for r in rows if r["task"] == 27}
+    measured = [w for w, r in widths.items() if r["sec"] is not None]
+    for w, r in widths.items():
+        if r["sec"] is None and measured:  # scale the widest measured width by weight count
+            w0 = max(measured)
+            r["sec"], r["note"] = widths[w0]["sec"] * w / w0, f"scaled from width {w0}"
+    arch_full, arch_built = full["task30"]["architectures"], built["task30"]["architectures"]
+    for r in rows:
+        if r["task"] == 30:
+            ds, model = r["what"].split()
+            if arch_full[model][ds] != arch_built[model][ds]:
+                r["note"] = "smaller net measured: an underestimate"
     return rows
 
 
@@ -118,7 +112,7 @@ def main(argv=None) -> None:
     ap.add_argument("--overlay", default=str(ROOT / "scales/quick.yaml"), help="the overlay it was built with")
     args = ap.parse_args(argv)
     full = yaml.safe_load((ROOT / "config.yaml").read_text())
-    built = merged(full, yaml.safe_load(Path(args.overlay).read_text()) or {})
+    built = overlay(full, yaml.safe_load(Path(args.overlay).read_text()) or {})
     results = Path(args.results)
     rows = estimate(results, full, built)
     others = other_jobs(results, full, built)

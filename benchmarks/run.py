@@ -85,10 +85,10 @@ def subset(ds, n_train, n_test=1000):
     )
 
 
-def engine_seconds_per_batch(ds, spec, n_batches):
-    """The real engine's epoch time (its own clock: shuffling, training and a 1000-image test
+def engine_seconds_per_batch(ds, spec, n_batches, n_test=1000):
+    """The real engine's epoch time (its own clock: shuffling, training and an `n_test`-image test
     pass; not model construction) over n_batches batches."""
-    small = subset(ds, n_batches * BATCH)
+    small = subset(ds, n_batches * BATCH, n_test)
     r = train_classifier(
         small, spec, epochs=2, batch_size=BATCH, seed=0, device="cpu", threads=THREADS, log=lambda s: None
     )
@@ -165,22 +165,13 @@ def mm_flops_per_second(widths, batch, reps):
     return hardware_flops(widths, batch) * reps / (time.perf_counter() - start)
 
 
-def step_seconds(ds, hidden, steps):
-    """Seconds per step of the engine's training (its epoch clock: shuffling, steps, and a
-    200-image test pass), in the second epoch: optimiser state allocated, as in a real run."""
-    small = subset(ds, steps * BATCH, 200)
-    r = train_classifier(small, {"kind": "mlp", "hidden": hidden}, epochs=2, batch_size=BATCH, device="cpu",
-                         threads=THREADS, log=lambda s: None)  # fmt: skip
-    return r.seconds[1] / steps
-
-
 def roofline(ds, hidden, steps, rounds=5):
     """(model-FLOPs fraction, hardware-FLOPs fraction, torch.mm FLOP/s): medians over `rounds` of
     the engine measured right beside torch.mm, as this machine's clock drifts by 1.5x over seconds."""
     widths = [784, *hidden, 10]
     model, hardware, peaks = [], [], []
     for _ in range(rounds):
-        seconds = step_seconds(ds, hidden, steps)
+        seconds = engine_seconds_per_batch(ds, {"kind": "mlp", "hidden": hidden}, steps, n_test=200)
         peak = mm_flops_per_second(widths, BATCH, 20)
         model.append(model_flops(widths, BATCH) / seconds / peak)
         hardware.append(hardware_flops(widths, BATCH) / seconds / peak)

@@ -6,7 +6,7 @@ import torch
 from nnlab.data import load_cache
 from nnlab.logs import tee_to
 from nnlab.results import write_rows
-from nnlab.vae import iwae_table, load_vae
+from nnlab.vae import IWAE_FIELDS, iwae_table, load_vae
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 p = sm.params.iwae
@@ -24,19 +24,4 @@ with tee_to(sm.log[0]):
         print(
             f"{r['bound']:5} K={r['K']!s:>5}: {r['nats_per_image']:.3f} nats/image ({r['bits_per_dim']:.4f} bits/dim), gain {r['gain_over_elbo']:.3f}"
         )
-    write_rows(
-        sm.output.table,
-        rows,
-        [
-            "dataset",
-            "likelihood",
-            "bound",
-            "K",
-            "images",
-            "nats_per_image",
-            "se",
-            "bits_per_dim",
-            "gain_over_elbo",
-            "gain_se",
-        ],
-    )
+    write_rows(sm.output.table, rows, IWAE_FIELDS)

@@ -1,6 +1,5 @@
 """Train task 31's autoencoder for one seed; write its CSVs and the test images' latent coordinates."""
 
-import sys
 from pathlib import Path
 
 from nnlab.autoencoder import encode, train_autoencoder, write_autoencoder_run
@@ -8,7 +7,7 @@ from nnlab.data import load_cache
 from nnlab.engine import resolve_device
 from nnlab.latent import write_latent
 from nnlab.logs import tee_to
-from nnlab.resources import is_out_of_memory, limit_memory, out_of_memory_message
+from nnlab.resources import memory_guard
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
@@ -17,15 +16,9 @@ with tee_to(sm.log[0]):
     print(f"run {sm.params.labels}: {sm.params.run}")
     # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
     checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
-    if resolve_device(sm.params.run["device"]).type == "cpu":
-        limit_memory(sm.resources.mem_mb)
-    try:
+    on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
+    with memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
         result = train_autoencoder(data, threads=sm.threads, checkpoint=str(checkpoint), **sm.params.run)
-    except (RuntimeError, MemoryError) as err:
-        if not is_out_of_memory(err):
-            raise
-        print(out_of_memory_message(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb), file=sys.stderr)
-        sys.exit(1)
     write_autoencoder_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
     write_latent(sm.output.latent, encode(result.model, data.x_test, result.device), data.y_test)
     checkpoint.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from nnlab.data import load_cache
 from nnlab.data.split import validation_split
 from nnlab.engine import resolve_device, train_classifier
 from nnlab.logs import tee_to
-from nnlab.resources import is_out_of_memory, limit_memory, out_of_memory_message
+from nnlab.resources import memory_guard
 from nnlab.results import write_predictions, write_run
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
@@ -26,17 +26,11 @@ with tee_to(sm.log[0]):
     print(f"run {sm.params.labels}: {sm.params.run}")
     # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
     checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
-    if resolve_device(sm.params.run["device"]).type == "cpu":
-        limit_memory(sm.resources.mem_mb)
-    try:
+    on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
+    with memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
         result = train_classifier(
             data, threads=sm.threads, checkpoint=str(checkpoint), progress=sys.__stderr__.isatty(), **sm.params.run
         )
-    except (RuntimeError, MemoryError) as err:
-        if not is_out_of_memory(err):
-            raise
-        print(out_of_memory_message(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb), file=sys.stderr)
-        sys.exit(1)
     write_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
     if "predictions" in sm.output.keys():
         # A diverged network has no meaningful predictions: the file then holds only its header.

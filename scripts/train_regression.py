@@ -5,7 +5,7 @@ from pathlib import Path
 from nnlab.engine import resolve_device
 from nnlab.logs import tee_to
 from nnlab.regression import make_data, train_regressor, write_regression_run
-from nnlab.resources import limit_memory
+from nnlab.resources import memory_guard
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
@@ -13,10 +13,10 @@ with tee_to(sm.log[0]):
     print(f"run {sm.params.labels}: data {sm.params.data}, training {sm.params.run}")
     # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
     checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
-    if resolve_device(sm.params.run["device"]).type == "cpu":
-        limit_memory(sm.resources.mem_mb)
     x, y = make_data(**sm.params.data)
-    result = train_regressor(x, y, threads=sm.threads, checkpoint=str(checkpoint), **sm.params.run)
+    on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
+    with memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
+        result = train_regressor(x, y, threads=sm.threads, checkpoint=str(checkpoint), **sm.params.run)
     write_regression_run(
         result, sm.params.labels, y, sm.output.history, sm.output.final, sm.output.timing, sm.output.grid
     )

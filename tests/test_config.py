@@ -7,25 +7,20 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from nnlab.config import ConfigError, markdown_reference, schema_rows, validate_config
+from nnlab.config import ConfigError, markdown_reference, overlay, schema_rows, validate_config
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 BASE = yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
-def merged(overlay: Path) -> dict:
-    def update(a, b):
-        for k, v in b.items():
-            a[k] = update(a.get(k, {}), v) if isinstance(v, dict) and isinstance(a.get(k), dict) else v
-        return a
-
-    return update(copy.deepcopy(BASE), yaml.safe_load(overlay.read_text()))
+def merged(path: Path) -> dict:
+    return overlay(BASE, yaml.safe_load(path.read_text()))
 
 
 def test_shipped_configs_are_valid():
     validate_config(BASE, SCHEMA)
-    for overlay in sorted((ROOT / "scales").glob("*.yaml")):
-        validate_config(merged(overlay), SCHEMA)
+    for scale in sorted((ROOT / "scales").glob("*.yaml")):
+        validate_config(merged(scale), SCHEMA)
 
 
 def test_every_problem_is_listed_at_once():

@@ -6,19 +6,7 @@ from conftest import ROOT, pdf_text
 from nnlab.report.latex import make_env
 from nnlab.report.sections import task32, task33
 from nnlab.results import read_rows, write_rows
-
-IWAE_FIELDS = [
-    "dataset",
-    "likelihood",
-    "bound",
-    "K",
-    "images",
-    "nats_per_image",
-    "se",
-    "bits_per_dim",
-    "gain_over_elbo",
-    "gain_se",
-]
+from nnlab.vae import IWAE_FIELDS
 
 
 def iwae_rows(values, elbo=-100.0):

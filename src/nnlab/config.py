@@ -41,6 +41,15 @@ def read_yaml(path: str | Path):
     return yaml.load(Path(path).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def overlay(base: dict, over: dict) -> dict:
+    """`base` with `over` merged in, nested mappings key by key (as Snakemake merges a
+    --configfile over config.yaml); `base` is left unchanged."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = overlay(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return out
+
+
 def validate_config(config: dict, schema_path: str | Path) -> None:
     """Raise ConfigError listing every problem in `config`, each naming its key."""
     schema = read_yaml(schema_path)

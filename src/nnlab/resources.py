@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import sys
 
@@ -17,6 +18,21 @@ def limit_memory(mem_mb: int | None) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+@contextlib.contextmanager
+def memory_guard(rule: str, what: str, mem_mb: int | None, on_cpu: bool = True):
+    """Run the block under the job's memory request (CPU only, see `limit_memory`); if it runs
+    out, print which resource to raise and exit 1 instead of a traceback."""
+    if on_cpu:
+        limit_memory(mem_mb)
+    try:
+        yield
+    except (RuntimeError, MemoryError) as err:
+        if not is_out_of_memory(err):
+            raise
+        print(out_of_memory_message(rule, what, mem_mb), file=sys.stderr)
+        sys.exit(1)
 
 
 def is_out_of_memory(err: BaseException) -> bool:

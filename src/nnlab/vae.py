@@ -37,6 +37,7 @@ from torch import nn
 from nnlab.engine import resolve_device, setup_run, to_tensors
 from nnlab.io import atomic_path
 from nnlab.loop import EpochLoop
+from nnlab.models import count_parameters
 from nnlab.optim import build_optimizer
 
 LIKELIHOODS = ("bernoulli", "discretized_logistic")
@@ -225,7 +226,7 @@ def train_vae(
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
     x_test, _ = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
-    result = VAEResult(parameters=sum(p.numel() for p in model.parameters()), device=str(dev), model=model)
+    result = VAEResult(parameters=count_parameters(model), device=str(dev), model=model)
     n = len(x_train)
     loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
     for epoch in loop:
@@ -316,6 +317,10 @@ def iwae_from_log_weights(logw: torch.Tensor, ks: list[int]) -> dict[int, torch.
         groups = logw.reshape(logw.shape[0], s // k, k)
         out[k] = (torch.logsumexp(groups, dim=2) - math.log(k)).mean(1)
     return out
+
+
+IWAE_FIELDS = ["dataset", "likelihood", "bound", "K", "images", "nats_per_image", "se", "bits_per_dim",
+               "gain_over_elbo", "gain_se"]  # fmt: skip
 
 
 def iwae_table(model: ConvVAE, k: torch.Tensor, ks: list[int], seed: int = 0) -> list[dict]:
