@@ -4,11 +4,12 @@ Named inputs other than `code` are the groups: {label: [history CSVs of its seed
 """
 
 from nnlab.logs import tee_to
-from nnlab.plots import learning_curves
+from nnlab.plots import learning_curves, use_language
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
+    use_language(sm.params.figure_text)
     groups = {k: list(v) for k, v in sm.input.items() if k != "code"}
     learning_curves(groups, "accuracy", sm.output.accuracy)
     learning_curves(groups, "loss", sm.output.loss)

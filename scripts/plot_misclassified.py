@@ -7,12 +7,14 @@ per entry of params.datasets). Params: runs [{dataset, model}], datasets, per_mo
 from nnlab.data import load_cache
 from nnlab.gallery import gallery, misclassified
 from nnlab.logs import tee_to
+from nnlab.plots import use_language
 from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 NAMES = {"cnn": "CNN", "mlp": "MLP", "mnist": "MNIST", "cifar10": "CIFAR-10"}
 
 with tee_to(sm.log[0]):
+    use_language(sm.params.figure_text)
     data = {d: load_cache(n, m) for d, n, m in zip(sm.params.datasets, sm.input.npz, sm.input.meta, strict=True)}
     panels = []
     for run, csv in zip(sm.params.runs, sm.input.predictions, strict=True):

@@ -3,11 +3,13 @@
 import yaml
 
 from nnlab.logs import tee_to
+from nnlab.plots import use_language
 from nnlab.sweeps import metric_vs_setting
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
+    use_language(sm.params.figure_text)
     with open(sm.input.original) as f:
         original = yaml.safe_load(f).get(sm.params.original_key) or {}
     p = sm.params

@@ -28,7 +28,7 @@ with tee_to(sm.log[0]):
             "title": cfg["report"]["title"],
             "author": cfg["report"]["author"],
             "scale": cfg["scale"],
-            "tasks": common.TASKS,
+            "tasks": list(common.TASKS),
             "sections": sections,
             "unfinished": [t for t in sm.params.registered if t not in sections],
             "config_flat": common.flatten(cfg),

@@ -84,6 +84,6 @@ def test_deleted_run_csv_reruns_only_that_run(built):
 
 
 def test_template_change_recompiles_without_training(built):
-    tpl = built / "report/sections/task24.tex.j2"
+    tpl = built / "report/en/sections/task24.tex.j2"
     tpl.write_text(tpl.read_text() + "\n% an edit\n")
     assert rules(planned(built)) == REPORT - {"collect_benchmarks"}

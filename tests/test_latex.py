@@ -1,21 +1,36 @@
-"""Report safety: every config/data string reaches LaTeX escaped and prints literally."""
+"""Report safety: every config/data string reaches LaTeX escaped and prints literally, in any script."""
 
+import shutil
 import subprocess
 
 import pytest
-from conftest import pdf_text
+from conftest import ROOT, pdf_text
 
+from nnlab.report import fonts
+from nnlab.report.build import render
 from nnlab.report.compile import LatexError, compile_pdf, error_lines
 from nnlab.report.latex import Latex, escape, make_env, num, pm
 
 NASTY = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é"
+UNICODE = "naïve café Ωμέγα 日本語"
+MINIMAL = "\\documentclass{article}((* include \"preamble.tex.j2\" *))\\begin{document}((( title )))\\end{document}\n"
+
+
+def compile_title(tmp_path, title):
+    """A minimal document with the report's preamble (LuaLaTeX, its fonts), compiled: (PDF text, warnings)."""
+    shutil.copy(ROOT / "report/preamble.tex.j2", tmp_path)
+    (tmp_path / "doc").mkdir()
+    (tmp_path / "doc/main.tex.j2").write_text(MINIMAL)
+    warnings = render(tmp_path / "doc", tmp_path / "main.tex", {"title": title})
+    compile_pdf(tmp_path / "main.tex", tmp_path / "out.pdf", tmp_path / "tex.log")
+    return pdf_text(tmp_path / "out.pdf"), warnings
 
 
 def test_escape_each_special_character():
     assert escape("%$&#_{}") == r"\%\$\&\#\_\{\}"
     assert escape("\\") == r"\textbackslash{}"
     assert escape("~^") == r"\textasciitilde{}\textasciicircum{}"
-    assert escape("日") == r"\texttt{U+65E5}"
+    assert escape("日本語 Ωμέγα") == "日本語 Ωμέγα"  # typeset as typed (LuaLaTeX)
     assert escape(Latex(r"\textbf{x}")) == r"\textbf{x}"  # our own LaTeX passes untouched
 
 
@@ -31,15 +46,28 @@ def test_template_values_are_escaped(tmp_path):
     assert "\\input{" not in out
 
 
-def test_nasty_string_prints_literally_in_the_pdf(tmp_path):
-    (tmp_path / "main.tex.j2").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage{lmodern}\\usepackage[utf8]{inputenc}\\begin{document}((( title )))\\end{document}\n"
+def test_nasty_and_unicode_strings_print_literally_in_the_pdf(tmp_path):
+    text, warnings = compile_title(tmp_path, f"{NASTY} {UNICODE}")
+    assert "input{/etc/passwd}" in text and "100%" in text and "a_b" in text and UNICODE in text
+    assert "root:" not in text and warnings == []  # /etc/passwd was not read; every character had a font
+
+
+def test_a_character_no_font_has_prints_as_a_placeholder_with_one_warning(tmp_path):
+    missing = set()
+    assert escape("a🫠", fonts.covered, missing) == r"a\nnlabmissing{U+1FAE0}" and missing == {"🫠"}
+    # DejaVu has the older emoji (in black and white); the newer ones no font here has
+    text, warnings = compile_title(tmp_path, "Title 🫠 🫠 😀 日本語")
+    assert "U+1FAE0" in text and "😀" in text and "日本語" in text
+    assert warnings == ["warning: no font of the report has U+1FAE0 MELTING FACE; it prints as a box reading U+1FAE0"]
+
+
+def test_tex_output_that_is_not_utf8_is_read_leniently(tmp_path):
+    # TeX may write bytes that are not UTF-8 (e.g. a character split at its log's line width)
+    (tmp_path / "b.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\directlua{texio.write_nl(string.char(255, 254))}ok\\end{document}\n"
     )
-    (tmp_path / "main.tex").write_text(make_env(tmp_path).get_template("main.tex.j2").render(title=NASTY))
-    compile_pdf(tmp_path / "main.tex", tmp_path / "out.pdf", tmp_path / "tex.log")
-    text = pdf_text(tmp_path / "out.pdf")
-    assert "input{/etc/passwd}" in text and "100%" in text and "a_b" in text
-    assert "root:" not in text  # /etc/passwd was not read
+    compile_pdf(tmp_path / "b.tex", tmp_path / "b.pdf", tmp_path / "tex.log")
+    assert "\ufffd" in (tmp_path / "tex.log").read_text(encoding="utf-8") and "ok" in pdf_text(tmp_path / "b.pdf")
 
 
 def test_latex_error_shows_the_relevant_lines(tmp_path):
@@ -57,6 +85,11 @@ def test_shell_escape_is_off(tmp_path):
     )
     compile_pdf(tmp_path / "x.tex", tmp_path / "x.pdf")
     assert not (tmp_path / "pwned").exists()
+    (tmp_path / "y.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\directlua{os.execute('touch pwned')}ok\\end{document}\n"
+    )
+    compile_pdf(tmp_path / "y.tex", tmp_path / "y.pdf")
+    assert not (tmp_path / "pwned").exists()  # Lua cannot run commands either
 
 
 def test_error_lines_extracts_only_errors():

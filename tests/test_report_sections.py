@@ -75,14 +75,14 @@ def render_report(tmp, inputs, title="A title", scale="smoke", changed=()):
     rows = benchmark_rows(tmp)
     tex = tmp / "main.tex"
     render(
-        ROOT / "report",
+        ROOT / "report" / "en",
         tex,
         {
-            "title": title, "author": "me", "scale": scale, "tasks": common.TASKS, "sections": sections, "unfinished": [],
+            "title": title, "author": "me", "scale": scale, "tasks": list(common.TASKS), "sections": sections, "unfinished": [],
             "config_flat": common.flatten(cfg), "changed": changed, "software": common.software(),
             "machine": common.machine(),
             "benchmarks": rows, "benchmark_totals": totals(rows),
-            "summary_templates": common.summary_templates(ROOT / "report"),
+            "summary_templates": common.summary_templates(ROOT / "report" / "en"),
         },
     )  # fmt: skip
     return tex, sections

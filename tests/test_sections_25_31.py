@@ -12,7 +12,7 @@ ORIGINAL = yaml.safe_load((ROOT / "report/original.yaml").read_text())
 
 
 def render(task, ctx):
-    return make_env(ROOT / "report").get_template(f"sections/task{task}.tex.j2").render(s=ctx)
+    return make_env(ROOT / "report" / "en").get_template(f"sections/task{task}.tex.j2").render(s=ctx)
 
 
 def t25_row(seed, settle, claim_loss, final_loss, variance=2.0):

@@ -156,7 +156,7 @@ def test_accuracy_vs_width_figure(tmp_path):
 
 
 def render_section(task_id, s):
-    return make_env(ROOT / "report").get_template(f"sections/task{task_id}.tex.j2").render(s=s)
+    return make_env(ROOT / "report" / "en").get_template(f"sections/task{task_id}.tex.j2").render(s=s)
 
 
 def test_section_templates_render(tmp_path):

@@ -219,7 +219,7 @@ def test_section_facts_and_template(fixture_runs):
     assert [r["optimizer"] for r in f["not_reproduced"]] == ["rmsprop"]
     assert f["failure_is_top_label_share"] and f["winner"]["optimizer"] == "adam" and f["same_winner"]
     assert [r["optimizer"] for r in f["improved"]] == ["sgd", "ftrl"] and f["sweep_diverged"] == 1
-    tex = make_env(ROOT / "report").get_template("sections/task29.tex.j2").render(s=s)
+    tex = make_env(ROOT / "report" / "en").get_template("sections/task29.tex.j2").render(s=s)
     flat = re.sub(r"\s+", " ", tex)
     assert "\\textbf{the failure reproduces}" in flat and "\\textbf{the failure does not reproduce}" in flat
     assert "Why FTRL fails" in flat and "1 diverged" in flat
@@ -229,7 +229,7 @@ def test_section_facts_and_template(fixture_runs):
     flat = re.sub(
         r"\s+",
         " ",
-        make_env(ROOT / "report")
+        make_env(ROOT / "report" / "en")
         .get_template("sections/task29.tex.j2")
         .render(s=section.build(inputs, cfg, original, str)),
     )

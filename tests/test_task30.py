@@ -156,7 +156,7 @@ def test_section_facts_with_seed_noise(tmp_path):
                               "mlp": "task 28's network, its input size adapted to the images"}  # fmt: skip
     assert s["figure"] == "rel/fig.pdf"
 
-    tex = make_env(ROOT / "report").get_template("sections/task30.tex.j2").render(s=s)
+    tex = make_env(ROOT / "report" / "en").get_template("sections/task30.tex.j2").render(s=s)
     assert "$0.9920 \\pm 0.0010$" in tex and "0.9941" in tex and "0.3575" in tex
     assert "1\\,199\\,882" in tex and "20.00 percentage points" in tex and "19.00 points" in tex
     assert "beyond seed-to-seed noise" in tex and "this run agrees" in tex
@@ -173,7 +173,7 @@ def test_section_one_seed_uses_test_sampling_noise_and_can_say_within_noise(tmp_
     hand = math.sqrt(0.985 * 0.015 / 1000 + 0.9845 * 0.0155 / 1000)
     assert g["noise"] == "test sampling" and g["se"] == pytest.approx(hand) and not g["significant"]
     assert s["datasets"][1]["gap"]["significant"]
-    tex = make_env(ROOT / "report").get_template("sections/task30.tex.j2").render(s=s)
+    tex = make_env(ROOT / "report" / "en").get_template("sections/task30.tex.j2").render(s=s)
     assert "0.05 percentage points" in tex and "within that noise" in tex and "1\\,000 test images" in tex
     assert "different numbers of epochs" not in tex
 
@@ -184,7 +184,7 @@ def test_section_mlp_ahead_does_not_explain_why_convolution_helps(tmp_path):
     s = task30.build(fixture_inputs(tmp_path, rows), CFG, ORIGINAL, str)
     assert s["datasets"][0]["gap"]["value"] == pytest.approx(-0.4)
     assert s["contrast"]["larger_for_cifar"] and not s["contrast"]["convolution_helps_cifar"]
-    tex = make_env(ROOT / "report").get_template("sections/task30.tex.j2").render(s=s)
+    tex = make_env(ROOT / "report" / "en").get_template("sections/task30.tex.j2").render(s=s)
     assert "below the MLP" in tex and "weight sharing" not in tex
 
 

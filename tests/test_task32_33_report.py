@@ -47,7 +47,7 @@ CFG33 = {"model": {"latent_dim": 8, "channels": [4, 8]}, "lr": 0.001, "batch_siz
 
 
 def render(section, s):
-    return make_env(ROOT / "report").get_template(f"sections/task{section}.tex.j2").render(s=s)
+    return make_env(ROOT / "report" / "en").get_template(f"sections/task{section}.tex.j2").render(s=s)
 
 
 def test_task32_facts_and_rendering(tmp_path):

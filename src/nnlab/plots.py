@@ -1,18 +1,66 @@
-"""Figures for the report (matplotlib, headless). Vector PDF, written atomically."""
+"""Figures for the report (matplotlib, headless). Vector PDF, written atomically.
+
+Figures are drawn with English labels; `use_language` makes `save` rewrite every text of a figure
+(axis labels, titles, legends) with a language's words, report/<lang>/figures.yaml.
+"""
 
 from __future__ import annotations
+
+import re
+import subprocess
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 
 from nnlab.io import atomic_path  # noqa: E402
 from nnlab.results import read_rows  # noqa: E402
 
+_WORDS: list[tuple[re.Pattern, str]] = []  # (English label, as a pattern; its translation)
+
+
+def use_language(words: dict) -> None:
+    """Label this process's figures in a language. `words` (report/<lang>/figures.yaml): `fonts`,
+    families tried in order for each character, and `text`, English label -> translation, where
+    `{}` stands for any text, itself translated (e.g. "{} (test)" -> "{}（テスト）"). Empty: English."""
+    _WORDS.clear()
+    for english, translation in (words.get("text") or {}).items():
+        pattern = "^" + re.escape(english).replace(r"\{\}", "(.+?)") + "$"
+        _WORDS.append((re.compile(pattern, re.S), translation))
+    families = words.get("fonts")
+    if families:
+        known = {f.name for f in font_manager.fontManager.ttflist}
+        for family in families:
+            if family not in known:  # installed after matplotlib cached its font list
+                files = subprocess.run(
+                    ["fc-list", "-f", "%{file}\n", f":family={family}"], capture_output=True, text=True, check=False
+                ).stdout.split()
+                if not files:
+                    raise RuntimeError(f"figure font {family!r} is not installed: run `make setup`")
+                for f in files:
+                    font_manager.fontManager.addfont(f)
+        plt.rcParams["font.family"] = list(families)
+
+
+def translate(text: str) -> str:
+    """`text` in the language of `use_language` (unchanged when it has no translation)."""
+    for pattern, translation in _WORDS:
+        m = pattern.match(text)
+        if m:
+            parts = translation.split("{}")
+            groups = [translate(g) for g in m.groups()] + [""] * len(parts)
+            return "".join(p + g for p, g in zip(parts, groups[: len(parts) - 1] + [""]))
+    return text
+
 
 def save(fig, path) -> None:
+    if _WORDS:
+        for t in fig.findobj(matplotlib.text.Text):
+            if t.get_text():
+                t.set_text(translate(t.get_text()))
     with atomic_path(path) as tmp:
         # No timestamps in the file, so an unchanged figure is byte-identical on rerun.
         fig.savefig(tmp, bbox_inches="tight", metadata={"CreationDate": None} if str(path).endswith(".pdf") else None)

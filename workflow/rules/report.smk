@@ -1,4 +1,5 @@
-REPORT_TEMPLATES = sorted(str(p) for p in Path("report").rglob("*.tex.j2"))
+# The language's templates and the shared preamble.
+REPORT_TEMPLATES = sorted(str(p) for p in [*REPORT_DIR.rglob("*.tex.j2"), Path("report/preamble.tex.j2")])
 
 
 rule collect_benchmarks:
@@ -30,8 +31,9 @@ rule render_report:
     """Fill the LaTeX templates with this run's tables, figures, config and the original's numbers."""
     input:
         unpack(report_inputs),
-        main_template="report/main.tex.j2",
+        main_template=str(REPORT_DIR / "main.tex.j2"),
         templates=REPORT_TEMPLATES,
+        terms=str(REPORT_DIR / "terms.yaml"),
         original="report/original.yaml",
         benchmarks="results/report/benchmarks.csv",
         code=REPORT_CODE,
@@ -51,6 +53,7 @@ rule render_report:
         config=config,
         defaults=DEFAULT_CONFIG,
         template_dir=lambda wildcards, input: os.path.dirname(input.main_template),
+        language=config["report"]["language"],
         # tasks that have rules in this workflow: one without results is marked as not finished
         registered=sorted({int(k.split("_")[0].removeprefix("task")) for k in REPORT_INPUTS}),
     message:

@@ -128,6 +128,8 @@ rule plot_task23:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 23's gradient norms per layer"
     script:

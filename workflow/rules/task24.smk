@@ -107,6 +107,8 @@ rule plot_task24:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 24 learning curves"
     script:

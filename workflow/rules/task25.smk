@@ -112,6 +112,7 @@ rule plot_task25:
         mem_mb=1000,
         runtime=5,
     params:
+        figure_text=FIGURE_TEXT,
         seeds=T25["seeds"],
         claim_epoch=T25["convergence"]["claim_epoch"],
     message:

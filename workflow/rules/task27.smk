@@ -116,6 +116,7 @@ rule plot_task27:
         mem_mb=1000,
         runtime=5,
     params:
+        figure_text=FIGURE_TEXT,
         x="width",
         xlabel="hidden units",
         original_key="task27",

@@ -101,6 +101,8 @@ rule plot_task28:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 28 learning curves"
     script:

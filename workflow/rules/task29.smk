@@ -152,6 +152,8 @@ rule plot_task29:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 29: predicted classes, test curves and the learning-rate sweep"
     script:

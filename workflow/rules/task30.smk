@@ -112,6 +112,7 @@ rule plot_task30_misclassified:
         mem_mb=1500,
         runtime=5,
     params:
+        figure_text=FIGURE_TEXT,
         runs=[{"dataset": d, "model": m} for d in T30["datasets"] for m in T30["models"]],
         datasets=T30["datasets"],
         per_model=T30["misclassified"],

@@ -139,6 +139,7 @@ rule plot_task31:
         mem_mb=1000,
         runtime=5,
     params:
+        figure_text=FIGURE_TEXT,
         seeds=T31["seeds"],
         classes=T31["digits"],
         per_class=T31["per_class"],

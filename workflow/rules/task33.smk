@@ -105,6 +105,7 @@ rule plot_task33:
         mem_mb=1000,
         runtime=5,
     params:
+        figure_text=FIGURE_TEXT,
         title=lambda wc: f"{wc.dataset}, {T33['datasets'][wc.dataset]['likelihood']} likelihood",
     message:
         "Plotting task 33's ELBO terms per epoch for {wildcards.dataset}"

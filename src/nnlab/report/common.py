@@ -10,20 +10,9 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-# The original report's tasks, in its order. Sections without results show a "not run" box.
-TASKS = {
-    22: "Backpropagation on a scalar chain",
-    23: "Vanishing gradients",
-    24: "Mean squared error vs cross-entropy on MNIST",
-    25: "Regression of a two-dimensional function",
-    27: "Width of the hidden layer",
-    28: "Learning curve of a deep MLP",
-    29: "Optimisers",
-    30: "Convolutional vs dense networks on MNIST and CIFAR-10",
-    31: "A two-dimensional autoencoder",
-    32: "The evidence lower bound",
-    33: "Image generation with a VAE",
-}
+# The original report's tasks, in its order (their titles are each language's, report/<lang>/terms.yaml).
+# Sections without results show a "not run" box.
+TASKS = (22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33)
 LOSS_NAMES = {"mse": "MSE", "cross_entropy": "Cross-entropy"}
 
 
@@ -109,19 +98,16 @@ def _gpus() -> list[str]:
     return [g.strip() for g in out.splitlines() if g.strip()]
 
 
-def machine() -> str:
-    """The machine that rendered the report (where a local run also trained): OS, CPU, memory, GPUs."""
-    parts = [
-        f"{platform.system()} {platform.release()} ({platform.machine()})",
-        _cpu_model(),
-        f"{os.cpu_count()} logical CPUs",
-    ]
-    mem = _memory_gib()
-    if mem:
-        parts.append(f"{mem:.0f} GiB memory")
-    gpus = _gpus()
-    parts.append("GPU: " + ", ".join(gpus) if gpus else "no GPU")
-    return "; ".join(parts)
+def machine() -> dict:
+    """The machine that rendered the report (where a local run also trained): OS, CPU, count of
+    logical CPUs, memory in GiB (None if unknown), GPU names. The templates phrase it."""
+    return {
+        "os": f"{platform.system()} {platform.release()} ({platform.machine()})",
+        "cpu": _cpu_model(),
+        "cpus": os.cpu_count(),
+        "memory_gib": _memory_gib(),
+        "gpus": _gpus(),
+    }
 
 
 def summary_templates(template_dir) -> list[str]:

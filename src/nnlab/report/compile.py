@@ -1,4 +1,6 @@
-"""Compile LaTeX with latexmk: no shell escape, stop on the first error, show the relevant lines."""
+"""Compile LaTeX with latexmk and LuaLaTeX: no shell escape, stop on the first error, show the relevant
+lines. TeX's output is read as bytes and decoded leniently (a log may split a UTF-8 character at its
+line width)."""
 
 from __future__ import annotations
 
@@ -31,24 +33,25 @@ def compile_pdf(tex: str | Path, pdf: str | Path, log: str | Path | None = None)
     tex = Path(tex).resolve()
     if shutil.which("latexmk") is None:
         raise LatexError(
-            "latexmk is not installed. Run `make setup` (as root it installs TeX Live), or: "
-            "apt-get install texlive-latex-extra texlive-pictures texlive-science latexmk"
+            "latexmk is not installed. Run `make setup` (as root it installs TeX Live), or: apt-get install "
+            "texlive-latex-extra texlive-pictures texlive-science texlive-luatex texlive-lang-japanese latexmk"
         )
     outdir = tex.parent / "build"
     outdir.mkdir(exist_ok=True)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")  # reproducible PDF
     cmd = [
-        "latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+        "latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
         "-no-shell-escape", f"-outdir={outdir}", tex.name,
     ]  # fmt: skip
-    proc = subprocess.run(cmd, cwd=tex.parent, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=tex.parent, env=env, capture_output=True)
+    output = (proc.stdout + proc.stderr).decode("utf-8", errors="replace")
     tex_log = outdir / f"{tex.stem}.log"
-    log_text = tex_log.read_text(errors="replace") if tex_log.exists() else proc.stdout + proc.stderr
+    log_text = tex_log.read_bytes().decode("utf-8", errors="replace") if tex_log.exists() else output
     if log is not None:
         with atomic_path(log) as tmp:
-            tmp.write_text(log_text)
+            tmp.write_text(log_text, encoding="utf-8")
     if proc.returncode != 0:
-        core = "\n".join(error_lines(log_text)) or (proc.stdout + proc.stderr)[-3000:]
+        core = "\n".join(error_lines(log_text)) or output[-3000:]
         raise LatexError(f"LaTeX failed on {tex} (full log: {log or tex_log}):\n{core}")
     with atomic_path(pdf) as tmp:
         shutil.copyfile(outdir / f"{tex.stem}.pdf", tmp)

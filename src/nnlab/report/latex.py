@@ -1,13 +1,14 @@
 """Jinja2 for LaTeX: delimiters that do not clash with TeX, and escaping of every value.
 
 Every value printed by a template is escaped unless it is a `Latex` string, which only our own
-filters produce. So a config string such as `\\input{/etc/passwd}` prints literally.
+filters produce. So a config string such as `\\input{/etc/passwd}` prints literally. Any other
+Unicode character is typeset as typed (LuaLaTeX), except one that no font of the report has.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from collections.abc import Callable
 
 import jinja2
 
@@ -31,11 +32,11 @@ class Latex(str):
     """A string that is already LaTeX and must not be escaped again."""
 
 
-def escape(text) -> Latex:
+def escape(text, covered: Callable[[str], bool] | None = None, missing: set | None = None) -> Latex:
     """Escape a value so LaTeX prints it literally.
 
-    Characters beyond Latin-1 (which pdflatex's default fonts lack) print as their code point,
-    e.g. U+65E5, rather than stopping the build.
+    With `covered` (does some font have this character?), a character no font has prints as a
+    placeholder box showing its code point, e.g. U+1F600, and is added to `missing`.
     """
     if isinstance(text, Latex):
         return text
@@ -43,8 +44,10 @@ def escape(text) -> Latex:
     for ch in str(text):
         if ch in _SPECIAL:
             out.append(_SPECIAL[ch])
-        elif ord(ch) > 0xFF:
-            out.append(rf"\texttt{{U+{ord(ch):04X}}}")
+        elif covered is not None and not covered(ch):
+            out.append(rf"\nnlabmissing{{U+{ord(ch):04X}}}")
+            if missing is not None:
+                missing.add(ch)
         else:
             out.append(ch)
     return Latex("".join(out))
@@ -80,9 +83,14 @@ def sci(value, digits: int = 3) -> Latex:
     return Latex(f"${mant}\\times 10^{{{exp}}}$")
 
 
-def make_env(template_dir: str | Path) -> jinja2.Environment:
+def make_env(template_dirs, covered: Callable[[str], bool] | None = None) -> jinja2.Environment:
+    """`template_dirs`: a folder or a list searched in order. The characters that `covered` rejects
+    are collected in `env.missing_glyphs`, so the caller can name them in its log."""
+    dirs = [str(d) for d in template_dirs] if isinstance(template_dirs, (list, tuple)) else [str(template_dirs)]
+    missing: set[str] = set()
+    esc = lambda value: escape(value, covered, missing)  # noqa: E731
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
+        loader=jinja2.FileSystemLoader(dirs),
         block_start_string="((*",
         block_end_string="*))",
         variable_start_string="(((",
@@ -94,7 +102,8 @@ def make_env(template_dir: str | Path) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
         undefined=jinja2.StrictUndefined,  # a missing value is an error, never an empty cell
-        finalize=escape,
+        finalize=esc,
     )
-    env.filters.update(num=num, pm=pm, sci=sci, e=escape, latex=Latex)
+    env.missing_glyphs = missing
+    env.filters.update(num=num, pm=pm, sci=sci, e=esc, latex=Latex)
     return env

@@ -1,0 +1,32 @@
+"""The languages the report can be written in: the folders `report/<lang>/` that have a main.tex.j2.
+
+Light (no Jinja2) so the workflow can check `report.language` when it starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+def languages(report_dir: str | Path) -> list[str]:
+    return sorted(p.parent.name for p in Path(report_dir).glob("*/main.tex.j2"))
+
+
+def language_dir(report_dir: str | Path, language: str) -> Path:
+    """report/<language>, or a ValueError naming the languages there are."""
+    if language not in languages(report_dir):
+        raise ValueError(
+            f"report.language: {language!r} has no templates (no {Path(report_dir, language, 'main.tex.j2')}); "
+            f"available: {', '.join(languages(report_dir))}. A new language is a translated copy of report/en."
+        )
+    return Path(report_dir, language)
+
+
+def read_words(path: str | Path) -> dict:
+    """A language's word list (terms.yaml, figures.yaml); empty when the language has none."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
