@@ -10,8 +10,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 # Real data: NNLAB_DATA, else the shared folder beside the checkout (CI and dev machines here).
 REAL_DATA = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
-# The smoke build's report title: LaTeX specials from config must print literally (and read no file).
-SMOKE_TITLE = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é"
+# The smoke build's title: LaTeX specials and Unicode (Latin, Greek, Japanese) print literally, reading no file.
+SMOKE_TITLE = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é naïve café Ωμέγα 日本語"
 TOP_LEVEL_SKIP = {".venv", ".git", "results", ".snakemake", "data", ".pytest_cache", ".ruff_cache"}
 
 

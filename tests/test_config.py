@@ -8,6 +8,7 @@ import yaml
 from conftest import ROOT
 
 from nnlab.config import ConfigError, markdown_reference, overlay, schema_rows, validate_config
+from nnlab.report.languages import language_dir, languages
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 BASE = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -104,3 +105,10 @@ def test_every_key_is_documented_and_the_reference_is_current():
     assert flat_config_keys <= {key for key, _, _ in rows}
     docs = (ROOT / "docs/configuration.md").read_text()
     assert docs == markdown_reference(SCHEMA), "docs/configuration.md is stale: run `python -m nnlab.config`"
+
+
+def test_report_language_is_a_folder_of_templates():
+    assert {"en", "ja"} <= set(languages(ROOT / "report"))
+    assert language_dir(ROOT / "report", "ja") == ROOT / "report/ja"
+    with pytest.raises(ValueError, match=r"'de' has no templates .* available: en, ja"):
+        language_dir(ROOT / "report", "de")

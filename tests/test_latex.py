@@ -13,7 +13,7 @@ from nnlab.report.latex import Latex, escape, make_env, num, pm
 
 NASTY = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é"
 UNICODE = "naïve café Ωμέγα 日本語"
-MINIMAL = "\\documentclass{article}((* include \"preamble.tex.j2\" *))\\begin{document}((( title )))\\end{document}\n"
+MINIMAL = '\\documentclass{article}((* include "preamble.tex.j2" *))\\begin{document}((( title )))\\end{document}\n'
 
 
 def compile_title(tmp_path, title):

@@ -25,7 +25,7 @@ _WORDS: list[tuple[re.Pattern, str]] = []  # (English label, as a pattern; its t
 def use_language(words: dict) -> None:
     """Label this process's figures in a language. `words` (report/<lang>/figures.yaml): `fonts`,
     families tried in order for each character, and `text`, English label -> translation, where
-    `{}` stands for any text, itself translated (e.g. "{} (test)" -> "{}（テスト）"). Empty: English."""
+    `{}` stands for any text (e.g. "{} (test)" -> "{}（テスト）"); the first match wins. Empty: English."""
     _WORDS.clear()
     for english, translation in (words.get("text") or {}).items():
         pattern = "^" + re.escape(english).replace(r"\{\}", "(.+?)") + "$"
@@ -43,17 +43,22 @@ def use_language(words: dict) -> None:
                 for f in files:
                     font_manager.fontManager.addfont(f)
         plt.rcParams["font.family"] = list(families)
+        plt.rcParams["pdf.fonttype"] = 42  # embedded TrueType: CJK stays text (Type 3 would draw it as shapes)
 
 
 def translate(text: str) -> str:
-    """`text` in the language of `use_language` (unchanged when it has no translation)."""
+    """`text` in the language of `use_language` (unchanged when it has no translation). In a
+    translation, `{}` is the next matched piece and `{2}` the third, each itself translated."""
     for pattern, translation in _WORDS:
         m = pattern.match(text)
         if m:
-            parts = translation.split("{}")
-            groups = [translate(g) for g in m.groups()] + [""] * len(parts)
-            return "".join(p + g for p, g in zip(parts, groups[: len(parts) - 1] + [""]))
+            return _fill(translation, [translate(g) for g in m.groups()])
     return text
+
+
+def _fill(translation: str, pieces: list[str]) -> str:
+    order = iter(range(len(pieces)))
+    return re.sub(r"\{(\d*)\}", lambda k: pieces[int(k.group(1)) if k.group(1) else next(order)], translation)
 
 
 def save(fig, path) -> None:
