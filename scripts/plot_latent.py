@@ -7,7 +7,7 @@ from nnlab.plots_latent import loss_curve, scatter_pair
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    use_language(sm.params.figure_text)
+    use_language(sm.input.figure_words)
     panels = {sm.params.titles["ae"]: sm.input.ae, sm.params.titles["pca"]: sm.input.pca}
     scatter_pair(panels, sm.output.scatter, sm.params.classes, sm.params.per_class)
     curves = {f"seed {s}": h for s, h in zip(sm.params.seeds, sm.input.history, strict=True)}

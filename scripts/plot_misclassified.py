@@ -14,7 +14,7 @@ sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 NAMES = {"cnn": "CNN", "mlp": "MLP", "mnist": "MNIST", "cifar10": "CIFAR-10"}
 
 with tee_to(sm.log[0]):
-    use_language(sm.params.figure_text)
+    use_language(sm.input.figure_words)
     data = {d: load_cache(n, m) for d, n, m in zip(sm.params.datasets, sm.input.npz, sm.input.meta, strict=True)}
     panels = []
     for run, csv in zip(sm.params.runs, sm.input.predictions, strict=True):

@@ -8,7 +8,7 @@ from nnlab.results import read_rows
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    use_language(sm.params.figure_text)
+    use_language(sm.input.figure_words)
     surface(sm.input.grid, sm.output.surface)
     baseline = read_rows(sm.input.table)[0]["target_variance"]
     curves = {f"seed {s}": h for s, h in zip(sm.params.seeds, sm.input.history, strict=True)}

@@ -9,7 +9,7 @@ from nnlab.sweeps import metric_vs_setting
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    use_language(sm.params.figure_text)
+    use_language(sm.input.figure_words)
     with open(sm.input.original) as f:
         original = yaml.safe_load(f).get(sm.params.original_key) or {}
     p = sm.params

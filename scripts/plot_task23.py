@@ -8,5 +8,5 @@ from nnlab.vanishing import figure
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    use_language(sm.params.figure_text)
+    use_language(sm.input.figure_words)
     figure(read_rows(sm.input.norms), sm.output.figure)

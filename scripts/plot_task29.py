@@ -10,7 +10,7 @@ from nnlab.plots_optim import optimizer_curves, prediction_histograms, sweep_cur
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    use_language(sm.params.figure_text)
+    use_language(sm.input.figure_words)
     groups = {k: list(v) for k, v in sm.input.items() if k not in ("table", "sweep", "predictions", "code")}
     prediction_histograms(sm.input.table, sm.input.predictions, sm.output.predictions)
     optimizer_curves(groups, sm.input.table, sm.output.curves)

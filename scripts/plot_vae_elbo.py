@@ -7,5 +7,5 @@ from nnlab.plots_vae import elbo_curves
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    use_language(sm.params.figure_text)
+    use_language(sm.input.figure_words)
     elbo_curves(sm.input.history, sm.output.elbo, sm.params.title)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import yaml  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from nnlab.io import atomic_path  # noqa: E402
@@ -22,10 +24,11 @@ from nnlab.results import read_rows  # noqa: E402
 _WORDS: list[tuple[re.Pattern, str]] = []  # (English label, as a pattern; its translation)
 
 
-def use_language(words: dict) -> None:
-    """Label this process's figures in a language. `words` (report/<lang>/figures.yaml): `fonts`,
+def use_language(path) -> None:
+    """Label this process's figures in a language. `path`: its report/<lang>/figures.yaml, with `fonts`,
     families tried in order for each character, and `text`, English label -> translation, where
     `{}` stands for any text (e.g. "{} (test)" -> "{}（テスト）"); the first match wins. Empty: English."""
+    words = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     _WORDS.clear()
     for english, translation in (words.get("text") or {}).items():
         pattern = "^" + re.escape(english).replace(r"\{\}", "(.+?)") + "$"

@@ -12,7 +12,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.
 
 from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
-from nnlab.report.languages import language_dir, read_words  # noqa: E402
+from nnlab.report.languages import language_dir  # noqa: E402
 
 try:
     validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
@@ -23,12 +23,12 @@ DATA_DIR = os.environ.get("NNLAB_DATA") or config["data"]["dir"]
 # config.yaml as shipped holds the original's settings; the report lists what this build changed.
 DEFAULT_CONFIG = read_yaml(Path(workflow.basedir) / "config.yaml")
 # The report's language: its templates and words are report/<language>/. The plotting rules take its
-# figure words as params, so a new language redraws the figures and retrains nothing.
+# figure words as an input, so another language redraws the figures and retrains nothing.
 try:
     REPORT_DIR = language_dir("report", config["report"]["language"])
 except ValueError as err:
     raise WorkflowError(str(err)) from None
-FIGURE_TEXT = read_words(REPORT_DIR / "figures.yaml")
+FIGURE_WORDS = str(REPORT_DIR / "figures.yaml")
 ENV_TORCH = "../../envs/torch.yaml"
 ENV_REPORT = "../../envs/report.yaml"
 

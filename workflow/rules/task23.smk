@@ -109,6 +109,7 @@ rule summarize_task23:
 rule plot_task23:
     """Task 23: gradient norm per layer (log scale), sigmoid vs ReLU, at initialisation and after training."""
     input:
+        figure_words=FIGURE_WORDS,
         norms="results/task23/norms.csv",
         code=code("vanishing.py", "plots.py", "results.py"),
     output:
@@ -128,8 +129,6 @@ rule plot_task23:
     resources:
         mem_mb=1000,
         runtime=5,
-    params:
-        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 23's gradient norms per layer"
     script:

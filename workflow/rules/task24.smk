@@ -82,6 +82,7 @@ rule summarize_task24:
 rule plot_task24:
     """Task 24: learning curves (accuracy and loss per epoch) for each loss."""
     input:
+        figure_words=FIGURE_WORDS,
         **{loss: expand(f"{T24_RUN}/history.csv", loss=loss, seed=T24["seeds"]) for loss in T24["losses"]},
         code=PLOT_CODE,
     output:
@@ -107,8 +108,6 @@ rule plot_task24:
     resources:
         mem_mb=1000,
         runtime=5,
-    params:
-        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 24 learning curves"
     script:

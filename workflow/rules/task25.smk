@@ -84,6 +84,7 @@ rule summarize_task25:
 rule plot_task25:
     """Task 25: the learned surface against the true function (first seed), and the loss curves."""
     input:
+        figure_words=FIGURE_WORDS,
         grid=f"results/task25/seed{T25['seeds'][0]}/grid.csv",
         history=T25_RUNS["history"],
         table="results/task25/table.csv",
@@ -112,7 +113,6 @@ rule plot_task25:
         mem_mb=1000,
         runtime=5,
     params:
-        figure_text=FIGURE_TEXT,
         seeds=T25["seeds"],
         claim_epoch=T25["convergence"]["claim_epoch"],
     message:

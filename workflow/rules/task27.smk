@@ -95,6 +95,7 @@ rule summarize_task27:
 rule plot_task27:
     """Task 27: test accuracy against hidden width (log scale), beside the original's points."""
     input:
+        figure_words=FIGURE_WORDS,
         table="results/task27/table.csv",
         original="report/original.yaml",
         code=code("plots.py", "results.py", "sweeps.py"),
@@ -116,7 +117,6 @@ rule plot_task27:
         mem_mb=1000,
         runtime=5,
     params:
-        figure_text=FIGURE_TEXT,
         x="width",
         xlabel="hidden units",
         original_key="task27",

@@ -76,6 +76,7 @@ rule summarize_task28:
 rule plot_task28:
     """Task 28: learning curves, accuracy and loss per epoch, train and test."""
     input:
+        figure_words=FIGURE_WORDS,
         mlp=t28_runs("history"),
         code=PLOT_CODE,
     output:
@@ -101,8 +102,6 @@ rule plot_task28:
     resources:
         mem_mb=1000,
         runtime=5,
-    params:
-        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 28 learning curves"
     script:

@@ -115,6 +115,7 @@ rule summarize_task29:
 rule plot_task29:
     """Task 29: prediction histograms, test loss/accuracy per epoch per optimiser, sweep curves."""
     input:
+        figure_words=FIGURE_WORDS,
         **{
             opt: [f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{s}/history.csv" for s in T29["seeds"]]
             for opt in T29["optimizers"]
@@ -152,8 +153,6 @@ rule plot_task29:
     resources:
         mem_mb=1000,
         runtime=5,
-    params:
-        figure_text=FIGURE_TEXT,
     message:
         "Plotting task 29: predicted classes, test curves and the learning-rate sweep"
     script:

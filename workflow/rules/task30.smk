@@ -90,6 +90,7 @@ rule summarize_task30:
 rule plot_task30_misclassified:
     """Task 30: a few misclassified test images per dataset and model (first seed)."""
     input:
+        figure_words=FIGURE_WORDS,
         predictions=t30_runs("predictions", seeds=T30["seeds"][:1]),
         npz=[dataset_files(d)["npz"] for d in T30["datasets"]],
         meta=[dataset_files(d)["meta"] for d in T30["datasets"]],
@@ -112,7 +113,6 @@ rule plot_task30_misclassified:
         mem_mb=1500,
         runtime=5,
     params:
-        figure_text=FIGURE_TEXT,
         runs=[{"dataset": d, "model": m} for d in T30["datasets"] for m in T30["models"]],
         datasets=T30["datasets"],
         per_model=T30["misclassified"],

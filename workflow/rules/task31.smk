@@ -111,6 +111,7 @@ rule summarize_task31:
 rule plot_task31:
     """Task 31: the chosen digits in the autoencoder's plane (first seed) beside the PCA's; the AE's loss."""
     input:
+        figure_words=FIGURE_WORDS,
         ae=f"results/task31/ae/seed{T31['seeds'][0]}/latent.csv",
         pca="results/task31/pca/latent.csv",
         history=expand(f"{T31_RUN}/history.csv", seed=T31["seeds"]),
@@ -139,7 +140,6 @@ rule plot_task31:
         mem_mb=1000,
         runtime=5,
     params:
-        figure_text=FIGURE_TEXT,
         seeds=T31["seeds"],
         classes=T31["digits"],
         per_class=T31["per_class"],

@@ -85,6 +85,7 @@ rule figures_task33:
 rule plot_task33:
     """Task 33: ELBO, reconstruction and KL terms per epoch, training and test."""
     input:
+        figure_words=FIGURE_WORDS,
         history=f"{T33_RUN}/history.csv",
         code=code("plots.py", "plots_vae.py", "results.py"),
     output:
@@ -105,7 +106,6 @@ rule plot_task33:
         mem_mb=1000,
         runtime=5,
     params:
-        figure_text=FIGURE_TEXT,
         title=lambda wc: f"{wc.dataset}, {T33['datasets'][wc.dataset]['likelihood']} likelihood",
     message:
         "Plotting task 33's ELBO terms per epoch for {wildcards.dataset}"
