@@ -99,3 +99,17 @@ def test_error_lines_extracts_only_errors():
 
 def test_pdftotext_available():
     subprocess.run(["pdftotext", "-v"], capture_output=True, check=True)
+
+
+def test_a_missing_font_stops_the_render_naming_its_package(tmp_path, monkeypatch):
+    monkeypatch.setitem(fonts.FONTS, "fallback", ["DejaVu Serif", "No Such Font Family"])
+    monkeypatch.setitem(fonts.PACKAGES, "No Such Font Family", "fonts-no-such")
+    fonts.coverage.cache_clear()
+    try:
+        with pytest.raises(
+            fonts.FontError, match="No Such Font Family are not installed.*apt-get install fonts-no-such"
+        ):
+            compile_title(tmp_path, "x")
+    finally:
+        fonts.coverage.cache_clear()
+    assert not (tmp_path / "main.tex").exists()  # stopped before writing anything
