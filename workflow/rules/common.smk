@@ -46,6 +46,7 @@ TRAIN_CODE = code(
     "optim.py",
     "ftrl.py",
     "engine.py",
+    "precision.py",
     "checkpoint.py",
     "loop.py",
     "results.py",
