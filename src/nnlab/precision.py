@@ -22,7 +22,7 @@ import contextlib
 import functools
 from pathlib import Path
 
-import torch
+# torch is imported where it is used: the report's environment (no torch) reads the CPU flags.
 
 PRECISIONS = ("auto", "fp32", "bf16")
 AUTO_MIN_WEIGHTS = 100_000
@@ -44,18 +44,25 @@ def cpu_flags() -> frozenset[str]:
     return frozenset()
 
 
-def native_bf16(device: torch.device) -> bool:
-    """Does `device` multiply bfloat16 natively (so that bf16 autocast is faster than float32)?"""
+def native_bf16_cpu_flags() -> list[str]:
+    """This CPU's flags of native bfloat16 multiply instructions (empty: bf16 would be emulated)."""
+    return [flag for flag in BF16_CPU_FLAGS if flag in cpu_flags()]
+
+
+def native_bf16(device) -> bool:
+    """Does `device` (a torch.device) multiply bfloat16 natively, so that bf16 autocast is faster?"""
     if device.type == "cuda":
+        import torch
+
         return torch.cuda.get_device_capability(device) >= (8, 0)
     if device.type == "cpu":
-        return any(flag in cpu_flags() for flag in BF16_CPU_FLAGS)
+        return bool(native_bf16_cpu_flags())
     return False  # mps and others: float32
 
 
-def resolve_precision(precision: str, device: torch.device, model: torch.nn.Module) -> str:
-    """`auto` -> "bf16" where `device` multiplies bfloat16 natively and `model` has at least
-    `AUTO_MIN_WEIGHTS` weights, else "fp32"; "fp32" and "bf16" as given."""
+def resolve_precision(precision: str, device, model) -> str:
+    """`auto` -> "bf16" where `device` multiplies bfloat16 natively and `model` (a torch module) has
+    at least `AUTO_MIN_WEIGHTS` weights, else "fp32"; "fp32" and "bf16" as given."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}; known: {', '.join(PRECISIONS)}")
     if precision == "auto":
@@ -64,14 +71,16 @@ def resolve_precision(precision: str, device: torch.device, model: torch.nn.Modu
     return precision
 
 
-def autocast(device: torch.device, precision: str):
-    """The context for one forward pass: bf16 autocast for "bf16", nothing for "fp32"."""
+def autocast(device, precision: str):
+    """The context for one forward pass on `device`: bf16 autocast for "bf16", nothing for "fp32"."""
     if precision == "bf16":
+        import torch
+
         return torch.autocast(device.type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
 
-def forward(fn, x: torch.Tensor, precision: str):
+def forward(fn, x, precision: str):
     """`fn(x)` (a model or one of its methods) under `autocast`, its output(s) as float32."""
     with autocast(x.device, precision):
         out = fn(x)
