@@ -138,12 +138,14 @@ def baseline_seconds_per_batch(ds, real, spec, n_batches, n_test=1000):
 
 
 def step_products(widths, batch):
-    """The matrix products one training step of an MLP computes, as (m, k, n) shapes: per layer the
-    forward x·W, the weight gradient xᵀ·g and, except for the first layer (its input needs no
-    gradient, so autograd skips it), the input gradient g·Wᵀ."""
+    """The matrix products one training step of an MLP computes, as (m, k, n, left, right) where
+    `left`/`right` say which operand is a transposed view, as torch lays them out (a weight W is
+    out x in): per layer the forward x·Wᵀ, the weight gradient gᵀ·x and, except for the first
+    layer (its input needs no gradient, so autograd skips it), the input gradient g·W."""
     shapes = []
     for i, (a, b) in enumerate(zip(widths, widths[1:])):
-        shapes += [(batch, a, b), (a, batch, b)] + ([(batch, b, a)] if i else [])
+        shapes += [(batch, a, b, False, True), (b, batch, a, True, False)]
+        shapes += [(batch, b, a, False, False)] if i else []
     return shapes
 
 
@@ -155,14 +157,16 @@ def model_flops(widths, batch):
 
 def hardware_flops(widths, batch):
     """The FLOPs of the products actually computed (step_products)."""
-    return sum(2 * m * k * n for m, k, n in step_products(widths, batch))
+    return sum(2 * m * k * n for m, k, n, *_ in step_products(widths, batch))
 
 
 def mm_flops_per_second(widths, batch, reps, dtype=torch.float32):
     """FLOP/s of plain torch.mm on exactly the step's matrix products, in `dtype`."""
-    mats = [
-        (torch.randn(m, k, dtype=dtype), torch.randn(k, n, dtype=dtype)) for m, k, n in step_products(widths, batch)
-    ]
+
+    def operand(rows, cols, transposed):
+        return torch.randn(cols, rows, dtype=dtype).t() if transposed else torch.randn(rows, cols, dtype=dtype)
+
+    mats = [(operand(m, k, left), operand(k, n, right)) for m, k, n, left, right in step_products(widths, batch)]
     for p, q in mats:
         torch.mm(p, q)  # warm up
     start = time.perf_counter()
