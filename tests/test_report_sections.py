@@ -69,20 +69,20 @@ def benchmark_rows(tmp):
     return collect(sorted(str(root / n) for n in files), root)
 
 
-def render_report(tmp, inputs, title="A title", scale="smoke", changed=()):
+def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), language="en"):
     cfg = {"scale": scale, "task22": CFG22, "task23": CFG23, "report": {"title": title, "author": "me"}}
     sections = build_sections(inputs, cfg, {}, lambda p: p)
     rows = benchmark_rows(tmp)
     tex = tmp / "main.tex"
     render(
-        ROOT / "report" / "en",
+        ROOT / "report" / language,
         tex,
         {
             "title": title, "author": "me", "scale": scale, "tasks": list(common.TASKS), "sections": sections, "unfinished": [],
             "config_flat": common.flatten(cfg), "changed": changed, "software": common.software(),
-            "machine": common.machine(),
+            "machine": common.machine(), "precision": {"setting": "auto", "min_weights": 100000, "flags": []},
             "benchmarks": rows, "benchmark_totals": totals(rows),
-            "summary_templates": common.summary_templates(ROOT / "report" / "en"),
+            "summary_templates": common.summary_templates(ROOT / "report" / language),
         },
     )  # fmt: skip
     return tex, sections
@@ -127,6 +127,25 @@ def test_whole_report_compiles_with_fixture_sections(tmp_path):
     assert "2 settings differ from the original" in text
     for cell in ("task23.depths", "[4]", "[10, 20]", "task23.report_name_#1", "a_b", "(not set)"):
         assert cell in text.split("Settings changed from the original")[1].split("Configuration.")[0]
+
+
+def test_whole_report_compiles_in_japanese_with_the_same_numbers(tmp_path):
+    inputs = task22_inputs(tmp_path) | task23_inputs(tmp_path)
+    title = "日本語のレポート naïve Ωμέγα"
+    tex, _ = render_report(tmp_path, inputs, title=title, language="ja")
+    compile_pdf(tex, tmp_path / "report.pdf", tmp_path / "tex.log")
+    text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
+    for heading in (
+        "概要",
+        "課題 22: スカラーの連鎖における誤差逆伝播法",
+        "課題 23: 勾配消失問題",
+        "まとめ",
+        "参考文献",
+    ):
+        assert heading in text
+    assert title in text and "検査: 9 件中 9 件が合格。" in text and text.count("未実行。") == len(common.TASKS) - 2
+    for r in read_rows(inputs["task23_ratios"]):
+        assert f"{r['hidden_factor_gmean']:.3f}" in text
 
 
 def test_task23_discussion_follows_the_data(tmp_path):
