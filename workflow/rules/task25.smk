@@ -23,7 +23,7 @@ rule train_task25:
     # 2-core machine, 13 s with 1 thread on an idle one; same numbers either way)
     threads: 1
     resources:
-        mem_mb=1500,  # measured peak RSS about 690 MB (torch itself)
+        mem_mb=1000,  # peak resident memory about 770 MB (torch itself), +30 %
         runtime=10,
     params:
         data=T25["data"],
