@@ -2,20 +2,25 @@
 
     python memory_probe.py jobs WORKDIR CONFIGFILE...   -> JSON list of the training jobs of that
         config (rule, wildcards, mem_mb, params), from Snakemake's own DAG
-    python memory_probe.py probe JOB_JSON DATA_DIR       -> runs the job's training for a few real
-        steps, an evaluation pass and a checkpoint save, under nnlab.resources.memory_guard with
-        the job's own mem_mb (exit 1 with the guard's message if it does not fit)
+    python memory_probe.py probe JOB_JSON DATA_DIR       -> runs the job's training under
+        nnlab.resources.memory_guard with the job's own mem_mb (exit 1 with the guard's message if
+        it does not fit)
 
-A probe builds what the job builds (its data, model, optimiser and precision, from the job's
-params) and runs the job's per-step work through the engine's own parts; only the number of steps
-is cut, which does not change memory: every per-step buffer exists after the first steps.
+Jobs whose epoch takes seconds (tasks 23, 25, 31) run their real job function for one or two
+epochs. The others (classifiers, the VAE) build what the job builds (its data, model, optimiser
+and precision, from the job's params) and run a few real steps, an evaluation pass and a
+checkpoint save through the engine's own parts: only the number of steps is cut, which does not
+change memory, as every per-step buffer exists after the first steps.
 """
 
 import json
 import sys
 from pathlib import Path
 
-TRAINING_RULES = ("train_task24", "train_task25", "train_task27", "train_task28", "train_task29", "train_task30")
+TRAINING_RULES = (
+    "gradnorms_task23", "train_task24", "train_task25", "train_task27", "train_task28", "train_task29",
+    "train_task30", "train_task31", "train_task33",
+)  # fmt: skip
 STEPS = 3
 
 
@@ -59,6 +64,10 @@ def probe(job: dict, data_dir: Path) -> None:
     with memory_guard(rule, f"probe of {job['wildcards']}", job["mem_mb"]):
         if rule == "train_task25":
             _regression(job["params"])
+        elif rule in ("gradnorms_task23", "train_task31"):
+            _one_epoch(job, run, data_dir)
+        elif rule == "train_task33":
+            _vae(job, run, data_dir)
         else:
             _classifier(job, run, data_dir)
 
@@ -70,13 +79,67 @@ def _regression(params: dict) -> None:
     train_regressor(x, y, threads=2, log=lambda s: None, **{**params["run"], "epochs": 2})
 
 
+def _load(job: dict, data_dir: Path):
+    from nnlab.data import load_cache
+
+    return load_cache(data_dir / f"{job['dataset']}.npz", data_dir / f"{job['dataset']}.json")
+
+
+def _one_epoch(job: dict, run: dict, data_dir: Path) -> None:
+    """Jobs whose epoch is seconds: the real job function, for one epoch."""
+    from nnlab.autoencoder import encode, train_autoencoder
+    from nnlab.gradnorms import gradient_norm_run
+
+    data = _load(job, data_dir)
+    if job["rule"] == "gradnorms_task23":
+        gradient_norm_run(data, threads=2, log=lambda s: None, **run)
+    else:
+        result = train_autoencoder(data, threads=2, log=lambda s: None, **{**run, "epochs": 1})
+        encode(result.model, data.x_test, result.device)  # the job writes the test set's codes
+
+
+def _vae(job: dict, run: dict, data_dir: Path) -> None:
+    import tempfile
+
+    import torch
+
+    from nnlab.engine import setup_run, to_tensors
+    from nnlab.loop import EpochLoop
+    from nnlab.optim import build_optimizer
+    from nnlab.precision import resolve_precision
+    from nnlab.vae import EVAL_BATCH, ConvVAE, elbo_terms, evaluate_elbo, save_vae
+
+    data = _load(job, data_dir)
+    dev = setup_run(run["seed"], run["device"], 2)
+    model = ConvVAE(data.image_shape, run["latent_dim"], list(run["channels"]), run["likelihood"]).to(dev)
+    precision = resolve_precision(run.get("precision", "auto"), dev, model)
+    opt = build_optimizer("adam", model.parameters(), run["lr"])
+    x_train, _ = to_tensors(data.x_train, data.y_train, dev)
+    x_test, _ = to_tensors(data.x_test, data.y_test, dev)
+    batch, n = run["batch_size"], len(x_train)
+    with tempfile.TemporaryDirectory() as tmp:
+        loop = EpochLoop(
+            1, model, opt, [], lambda s: None, f"{tmp}/checkpoint.pt", run, data=(data.x_train, data.x_test)
+        )
+        for _ in loop:
+            perm = torch.randperm(n)
+            for i in range(0, STEPS * batch, batch):
+                rec, kl = elbo_terms(model, x_train[perm[i : i + batch]], precision)
+                loss = (kl - rec).mean()
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+            evaluate_elbo(model, x_test[: 2 * EVAL_BATCH])
+            loop.end_epoch({"epoch": 1}, "probe")
+        save_vae(model, f"{tmp}/model.pt")
+
+
 def _classifier(job: dict, run: dict, data_dir: Path) -> None:
     import tempfile
 
     import numpy as np
     import torch
 
-    from nnlab.data import load_cache
     from nnlab.data.split import validation_split
     from nnlab.engine import as_input, evaluate, setup_run, to_tensors, uses_channels_last
     from nnlab.loop import EpochLoop
@@ -85,7 +148,7 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
     from nnlab.optim import build_optimizer
     from nnlab.precision import forward, resolve_precision
 
-    data = load_cache(data_dir / f"{job['dataset']}.npz", data_dir / f"{job['dataset']}.json")
+    data = _load(job, data_dir)
     split = job["params"].get("split")
     if split and split["validation"]:
         data = validation_split(data, split["validation"], split["seed"])
