@@ -62,6 +62,7 @@ FAULTS = [
     "Checkpoint from other settings or code",
     "Config value of the wrong type or range",
     "Output folder or .snakemake deleted",
+    "Output folder deleted mid-build",
 ]
 
 
@@ -89,13 +90,13 @@ def clone(smoke_build: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(smoke_build, tmp_path / "wf", symlinks=True))
 
 
-def planned(wd: Path, *args) -> dict[str, int]:
-    """Jobs per rule that a plain dry run would run now."""
-    out = output(snakemake(wd, "-n", *SMOKE, *args))
+def planned(wd: Path, *args) -> tuple[dict[str, int], str]:
+    """Jobs per rule that a dry run would run now, and its output."""
+    out = output(snakemake(wd, *args, "-n", *SMOKE))
     if "Nothing to be done" in out:
-        return {}
+        return {}, out
     stats = out[out.index("Job stats:") :].split("\n\n")[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M) if m[1] != "total"}
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M) if m[1] != "total"}, out
 
 
 def same_bytes(a: Path, b: Path, names=CSVS) -> None:
@@ -183,12 +184,12 @@ def test_workflow_job_rebuilds_a_damaged_cache_and_nothing_else_reruns(smoke_bui
     npz = wd / "results/data/mnist.npz"
     good = npz.read_bytes()
     flip(npz, "x_train.npy")  # the issue's example: zipfile.BadZipFile deep in numpy before
-    proc = snakemake(wd, *SMOKE, "-f", f"{RUN}/final.csv")
+    proc = snakemake(wd, f"{RUN}/final.csv", "-f", *SMOKE)
     expect("Cached arrays damaged", output(proc))
     assert npz.read_bytes() == good
     same_bytes(wd / RUN, smoke_build / RUN)
     # the cache keeps its time stamp: no other training job is out of date
-    plan = planned(wd)
+    plan, _ = planned(wd)
     assert not {r for r in plan if r.startswith(("train", "prepare"))}, plan
 
 
@@ -222,8 +223,8 @@ def test_damaged_source_stops_the_prepare_job_before_training(tmp_path):
     jpeg.write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
     (wd / "files.yaml").write_text("datasets: {mnist: {source: files}, cifar10: {source: files}}\n")
     targets = ["results/data/mnist.npz", "results/data/cifar10.npz", f"{RUN}/final.csv"]
-    args = ("--cores", "2", "--configfile", "files.yaml", *targets)
-    proc = snakemake(wd, *args, check=False, env={"NNLAB_DATA": str(data)})
+    args = ("--cores", "2", "--configfile", "files.yaml")
+    proc = snakemake(wd, *targets, *args, check=False, env={"NNLAB_DATA": str(data)})
     assert proc.returncode != 0
     expect("Source file truncated", output(proc))
     expect("Source image unreadable", output(proc))
@@ -232,7 +233,7 @@ def test_damaged_source_stops_the_prepare_job_before_training(tmp_path):
     # one class folder missing
     jpeg.unlink()
     shutil.rmtree(data / "cifar10-jpeg/train/truck")
-    proc = snakemake(wd, *args[:-3], targets[1], check=False, env={"NNLAB_DATA": str(data)})
+    proc = snakemake(wd, targets[1], *args, check=False, env={"NNLAB_DATA": str(data)})
     assert proc.returncode != 0
     expect("Class folder missing", output(proc))
     assert "truck" in output(proc) and not (wd / "results/data/cifar10.npz").exists()
@@ -263,20 +264,29 @@ def tmpfs(path: Path, size: str):
 
 
 @pytest.mark.slow
-def test_disk_full_fails_naming_the_file_and_the_rerun_finishes(smoke_build, tmp_path):
+@pytest.mark.parametrize(
+    "folder,target,written",
+    [
+        (RUN, f"{RUN}/final.csv", "checkpoint.pt"),
+        ("results/task24/figures", "results/task24/figures/accuracy.pdf", ".pdf"),
+    ],
+    ids=["training job", "figure"],
+)
+def test_disk_full_fails_naming_the_file_and_the_rerun_finishes(smoke_build, tmp_path, folder, target, written):
     wd = clone(smoke_build, tmp_path)
-    run = wd / RUN
-    for f in run.iterdir():
+    for f in (wd / folder).iterdir():
         f.unlink()
-    with tmpfs(run, "16k"):  # smaller than the first checkpoint
-        proc = snakemake(wd, *SMOKE, f"{RUN}/final.csv", check=False)
+    with tmpfs(wd / folder, "4k"):  # one page: smaller than the checkpoint or a figure
+        proc = snakemake(wd, target, *SMOKE, check=False)
         assert proc.returncode != 0
         expect("Disk full", output(proc))
-        assert f"{RUN}/checkpoint.pt" in output(proc)
-        assert list(run.iterdir()) == []  # nothing half-written (no temp file either)
+        assert re.search(rf"writing {re.escape(folder)}/\S*{re.escape(written)}", output(proc)), output(proc)[-2000:]
+        assert list((wd / folder).iterdir()) == []  # nothing half-written (no temp file either)
     # space freed: the same command finishes, with the bytes of an undisturbed run
-    snakemake(wd, *SMOKE, f"{RUN}/final.csv")
-    same_bytes(run, smoke_build / RUN)
+    snakemake(wd, target, *SMOKE)
+    names = [f.name for f in (smoke_build / folder).iterdir()]
+    assert names and sorted(names) == sorted(f.name for f in (wd / folder).iterdir())
+    same_bytes(wd / folder, smoke_build / folder, names)
 
 
 # 4. SIGTERM (a Slurm time limit): the checkpoint is saved, the rerun resumes from it.
@@ -299,7 +309,7 @@ def job_process(wd: Path, script: str) -> int | None:
 def test_sigterm_saves_the_checkpoint_and_the_rerun_resumes(smoke_build, tmp_path):
     wd = clone(smoke_build, tmp_path)
     (wd / "long.yaml").write_text("task24: {epochs: 40}\n")
-    args = (*SMOKE, "long.yaml", f"{RUN}/final.csv")
+    args = (f"{RUN}/final.csv", *SMOKE, "long.yaml")
     exe = Path(sys.executable).with_name("snakemake")
     proc = subprocess.Popen([str(exe), *args], cwd=wd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = wd / RUN_LOG
@@ -318,7 +328,7 @@ def test_sigterm_saves_the_checkpoint_and_the_rerun_resumes(smoke_build, tmp_pat
     snakemake(wd, *args)
     assert f"resuming from {RUN}/checkpoint.pt after epoch {saved}/40" in log.read_text()
     resumed = {n: (wd / RUN / n).read_bytes() for n in CSVS}
-    snakemake(wd, *args, "-f")
+    snakemake(wd, "-f", *args)
     assert "resuming" not in log.read_text()
     assert resumed == {n: (wd / RUN / n).read_bytes() for n in CSVS}
     assert not (wd / RUN / "checkpoint.pt").exists()
@@ -352,7 +362,7 @@ def test_foreign_or_damaged_checkpoints_are_ignored(smoke_build, tmp_path):
     other = RUN.replace("seed1", "seed2")
     (wd / RUN / "checkpoint.pt").write_bytes(b"PK\x03\x04 half a zip file")
     torch.save({"fingerprint": "written by an older version"}, wd / other / "checkpoint.pt")
-    proc = snakemake(wd, *SMOKE, "-f", f"{RUN}/final.csv", f"{other}/final.csv")
+    proc = snakemake(wd, f"{RUN}/final.csv", f"{other}/final.csv", "-f", *SMOKE)
     logs = {run: (wd / RUN_LOG.replace("seed1", run[-5:])).read_text() for run in (RUN, other)}
     expect("Checkpoint damaged", logs[RUN])
     expect("Checkpoint from other settings or code", logs[other])
@@ -471,11 +481,32 @@ def test_deleted_output_folder_and_metadata_rebuild_only_what_is_missing(smoke_b
     wd = clone(smoke_build, tmp_path)
     shutil.rmtree(wd / RUN)
     shutil.rmtree(wd / ".snakemake")
-    plan = planned(wd)
-    expect("Output folder or .snakemake deleted", "\n".join(f"{r} {n}" for r, n in sorted(plan.items())))
-    assert plan.get("train_task24") == 1 and not {r for r in plan if r.startswith(("train", "prepare"))} - {
-        "train_task24"
-    }, plan
+    plan, out = planned(wd)
+    expect("Output folder or .snakemake deleted", out)
+    # the run's job and its downstream (its task's table and figures, the report), nothing else
+    assert plan.pop("train_task24") == 1 and not {r for r in plan if "task" in r and "task24" not in r}, plan
     snakemake(wd, *SMOKE)
     same_bytes(wd / RUN, smoke_build / RUN)
-    assert planned(wd) == {}
+    assert planned(wd)[0] == {}
+
+
+@pytest.mark.slow
+def test_output_folder_deleted_mid_build_fails_with_a_message_and_the_rerun_rebuilds_it(smoke_build, tmp_path):
+    wd = clone(smoke_build, tmp_path)
+    other = RUN.replace("seed1", "seed2")
+    shutil.rmtree(wd / RUN)
+    args = ("results/task24/table.csv", *SMOKE)
+    exe = Path(sys.executable).with_name("snakemake")
+    proc = subprocess.Popen([str(exe), *args], cwd=wd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    while not (wd / RUN_LOG).exists():  # the DAG is built and RUN's job has started
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
+        time.sleep(0.05)
+    shutil.rmtree(wd / other)  # a finished job's outputs, which the table (still to come) reads
+    out = proc.communicate(timeout=300)[0]
+    assert proc.returncode != 0
+    expect("Output folder deleted mid-build", out)
+    assert other in out
+    snakemake(wd, *args)  # the rerun rebuilds the deleted run
+    for run in (RUN, other):
+        same_bytes(wd / run, smoke_build / run)

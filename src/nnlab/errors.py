@@ -32,4 +32,9 @@ def user_message(err: BaseException) -> str | None:
         return str(err)
     if isinstance(err, OSError) and err.errno in NO_SPACE:
         return no_space_message(err)
+    if isinstance(err, FileNotFoundError) and err.filename:
+        return (
+            f"{err.filename} is missing: was it deleted while the workflow ran? Rerun the same command: "
+            f"Snakemake rebuilds what is missing."
+        )
     return None

@@ -8,6 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
+UMASK = os.umask(0)  # the process umask can only be read by setting it: put it back at once
+os.umask(UMASK)
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike):
@@ -21,6 +24,7 @@ def atomic_path(path: str | os.PathLike):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp's 0600 would make every output private to its writer
         os.close(fd)
         yield Path(tmp)
         os.replace(tmp, path)
