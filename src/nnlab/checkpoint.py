@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from nnlab.io import atomic_path
+from nnlab.io import write_bytes
 
 
 def fingerprint(settings: dict, *arrays: np.ndarray) -> str:
@@ -28,14 +28,11 @@ def fingerprint(settings: dict, *arrays: np.ndarray) -> str:
 
 
 def save(path: str | Path, state: dict) -> None:
-    """Write atomically: a kill during the write leaves the previous checkpoint intact.
-
-    Serialised in memory first: torch's own file writer reports a full disk as a RuntimeError
-    that names no file, a plain write as OSError(ENOSPC) naming the checkpoint."""
+    """Write atomically: a kill during the write leaves the previous checkpoint intact; serialised
+    in memory first (`nnlab.io.write_bytes`)."""
     buf = io.BytesIO()
     torch.save(state, buf)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(buf.getbuffer())
+    write_bytes(path, buf.getbuffer())
 
 
 def load(path: str | Path | None, fp: str, log: Callable[[str], None] = print) -> dict | None:

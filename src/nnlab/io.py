@@ -40,3 +40,11 @@ def atomic_path(path: str | os.PathLike):
 def write_text(path: str | os.PathLike, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes(path: str | os.PathLike, data) -> None:
+    """Write `data` (bytes or a buffer) atomically: for formats rendered in memory first, so that a
+    full disk is a plain write error naming `path` (torch's and matplotlib's own file writers turn it
+    into errors that name no file)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
