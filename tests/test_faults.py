@@ -484,6 +484,32 @@ def test_bad_config_stops_the_cli_before_any_job_without_a_traceback(tmp_path):
         assert f"  - {'.'.join(path)}" in output(proc), path
 
 
+def test_job_failures_are_messages_and_bugs_keep_their_traceback(tmp_path, capsys):
+    import errno
+
+    from nnlab.logs import tee_to
+
+    log = tmp_path / "job.log"
+    failures = [
+        (DataError("x.npz is damaged; do this"), "x.npz is damaged; do this"),
+        (
+            OSError(errno.ENOSPC, "No space left on device", "out/a.csv"),
+            "No space left on device while writing out/a.csv",
+        ),
+        (FileNotFoundError(errno.ENOENT, "No such file", "out/b.csv"), "out/b.csv is missing: was it deleted while"),
+    ]
+    for err, message in failures:
+        with pytest.raises(SystemExit) as stop, tee_to(log):
+            raise err
+        assert stop.value.code == 1
+        err_out = capsys.readouterr().err
+        assert message in err_out and "Traceback" not in err_out
+        assert "Traceback" in log.read_text() and message in log.read_text()
+    with pytest.raises(ValueError), tee_to(log):  # a bug: its traceback is for the developer
+        raise ValueError("a bug")
+    assert "Traceback" in log.read_text()
+
+
 # 7. A job's output folder and Snakemake's metadata deleted: the next run rebuilds what is
 # missing (and what is made from it), nothing else.
 
@@ -507,7 +533,8 @@ def test_output_folder_deleted_mid_build_fails_with_a_message_and_the_rerun_rebu
     wd = clone(smoke_build, tmp_path)
     other = RUN.replace("seed1", "seed2")
     shutil.rmtree(wd / RUN)
-    args = ("results/task24/table.csv", *SMOKE)
+    (wd / RUN_LOG).unlink()  # it appears again when RUN's job starts
+    args = (f"{RUN}/final.csv", "results/task24/table.csv", *SMOKE)
     exe = Path(sys.executable).with_name("snakemake")
     proc = subprocess.Popen([str(exe), *args], cwd=wd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 300
