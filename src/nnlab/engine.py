@@ -18,6 +18,7 @@ from nnlab.loop import EpochLoop
 from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters
 from nnlab.optim import build_optimizer
+from nnlab.precision import forward, resolve_precision
 
 
 @dataclass
@@ -27,6 +28,7 @@ class TrainResult:
     status: str = "ok"  # "ok" or "diverged" (loss became NaN/inf)
     parameters: int = 0
     device: str = "cpu"
+    precision: str = "fp32"  # what the run trained in ("fp32" or "bf16"), after resolving "auto"
     test_predictions: np.ndarray | None = None  # predicted class per test image, after the last epoch
 
 
@@ -94,7 +96,8 @@ def evaluate(
 
     `batch_size` images go through at once. Not "as large as fits": a CNN's activations for 1000
     images overflow the CPU caches and it evaluates 2x slower than at 128 (dense nets are equally
-    fast at either); smaller also bounds the memory of a wide net.
+    fast at either); smaller also bounds the memory of a wide net. Always in float32, whatever
+    precision trained the model: a reported metric is that of the float32 weights, the ones kept.
     """
     model.eval()
     total_loss, correct = 0.0, 0
@@ -127,6 +130,7 @@ def train_classifier(
     checkpoint: str | None = None,
     progress: bool = False,
     eval_batch_size: int | None = None,
+    precision: str = "auto",
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
 
@@ -135,7 +139,9 @@ def train_classifier(
     with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
     progress bar is drawn on the terminal (not in the log) during each epoch.
     `eval_batch_size`: test images per forward pass when evaluating (speed and memory, not
-    results); by default the training batch size.
+    results); by default the training batch size. `precision`: "auto", "fp32" or "bf16"
+    (`nnlab.precision`): training's forward passes under bf16 autocast; weights, losses and the
+    evaluation in float32.
     """
     settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
                     batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
@@ -144,6 +150,7 @@ def train_classifier(
     dev = setup_run(seed, device, threads)
     loss_fn = LOSSES[loss]
     model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
+    settings["precision"] = precision = resolve_precision(precision, dev, model)
     channels_last = uses_channels_last(model, dev)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
@@ -151,7 +158,7 @@ def train_classifier(
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
-    result = TrainResult(parameters=count_parameters(model), device=str(dev))
+    result = TrainResult(parameters=count_parameters(model), device=str(dev), precision=precision)
     n = len(x_train)
     loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.y_train, data.x_test))
     result.test_predictions = loop.extra.get("test_predictions")
@@ -169,7 +176,7 @@ def train_classifier(
             idx = perm[i : i + batch_size]
             # index_select, not x[idx]: the same gather, measured faster on the CPU
             xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
-            out = model(xb)
+            out = forward(model, xb, precision)  # float32 logits: the loss in float32 in any precision
             batch_loss = loss_fn(out, yb)
             opt.zero_grad(set_to_none=True)
             batch_loss.backward()

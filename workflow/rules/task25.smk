@@ -39,6 +39,7 @@ rule train_task25:
             "grid_range": (T25["data"]["low"], T25["data"]["high"]),
             "center_radius": T25["grid"]["center_radius"],
             "device": config["device"],
+            "precision": config["precision"],
         },
         labels=lambda wc: {"task": 25, "seed": int(wc.seed)},
     message:

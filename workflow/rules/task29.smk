@@ -54,6 +54,7 @@ rule train_task29:
             "batch_size": T29["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "precision": config["precision"],
         },
         split=lambda wc: {
             "validation": T29["sweep"]["validation"] if wc.split == "sweep" else 0,
