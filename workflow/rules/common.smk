@@ -12,7 +12,6 @@ from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
 
 
-
 def stop(message):
     """End the run before any job with `message` (what is wrong, how to fix it): a user's mistake
     gets no traceback (Snakemake prints one with a WorkflowError)."""
@@ -62,7 +61,9 @@ TRAIN_CODE = code(
 )
 PLOT_CODE = code("plots.py", "results.py")
 VAE_CODE = sorted({*TRAIN_CODE, *code("vae.py")})  # tasks 32, 33 (vae.py imports the engine)
-REPORT_CODE = sorted({*code("results.py", "optstudy.py", "precision.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))})
+REPORT_CODE = sorted(
+    {*code("results.py", "optstudy.py", "precision.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))}
+)
 
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
 # rules take them all as inputs, and each figure is also an input of the LaTeX compile.
