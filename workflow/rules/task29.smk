@@ -7,12 +7,10 @@ from nnlab.optstudy import lr_tag  # noqa: E402  (src/ is on sys.path: common.sm
 for _opt in T29["optimizers"]:
     for _key in ("lr", "options"):
         if _opt not in T29[_key]:
-            raise WorkflowError(f"task29.{_key} has no entry for optimizer {_opt!r} (listed in task29.optimizers)")
+            stop(f"task29.{_key} has no entry for optimizer {_opt!r} (listed in task29.optimizers)")
 for _opt in T29["sweep"]["optimizers"]:
     if _opt not in T29["optimizers"] or _opt not in T29["sweep"]["lrs"]:
-        raise WorkflowError(
-            f"task29.sweep.optimizers lists {_opt!r}, which needs an entry in task29.optimizers and task29.sweep.lrs"
-        )
+        stop(f"task29.sweep.optimizers lists {_opt!r}, which needs an entry in task29.optimizers and task29.sweep.lrs")
 
 
 rule train_task29:
