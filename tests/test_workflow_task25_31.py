@@ -21,9 +21,9 @@ def test_task25_section_in_smoke_pdf(smoke_build):
     assert "about 10" in text  # the original's claim, from report/original.yaml
     for fig in ("surface.pdf", "loss.pdf"):
         assert (smoke_build / "results/task25/figures" / fig).stat().st_size > 5_000
-    grid = _rows(smoke_build / "results/task25/seed1/grid.csv")
+    grid = _rows(smoke_build / "results/task25/batch100/seed1/grid.csv")
     assert len(grid) == 41 * 41  # scales/smoke.yaml: grid size 41
-    assert "epoch 20/20" in (smoke_build / "results/logs/train_task25/seed1.log").read_text()
+    assert "epoch 20/20" in (smoke_build / "results/logs/train_task25/batch100_seed1.log").read_text()
 
 
 def test_task31_section_in_smoke_pdf(smoke_build):

@@ -37,7 +37,7 @@ from torch import nn
 from nnlab.engine import resolve_device, setup_run, to_tensors
 from nnlab.io import atomic_path
 from nnlab.loop import EpochLoop
-from nnlab.models import count_parameters
+from nnlab.models import count_parameters, initialise
 from nnlab.optim import build_optimizer
 
 LIKELIHOODS = ("bernoulli", "discretized_logistic")
@@ -211,17 +211,21 @@ def train_vae(
     threads: int = 1,
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
+    init: str = "keras",
 ) -> VAEResult:
     """Train a ConvVAE with Adam on -ELBO; per epoch, train (running mean) and test ELBO terms.
 
     With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
     with the same settings and data resumes from it, with the same result on the CPU as an
     uninterrupted run (the global RNG that draws the reparameterisation noise is restored too).
+    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
     """
     settings = dict(latent_dim=latent_dim, channels=list(channels), likelihood=likelihood, lr=lr, epochs=epochs,
-                    batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+                    batch_size=batch_size, seed=seed, device=device, threads=threads, init=init)  # fmt: skip
     dev = setup_run(seed, device, threads)
-    model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood).to(dev)
+    model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood)
+    initialise(model, init)
+    model = model.to(dev)
     opt = build_optimizer("adam", model.parameters(), lr)
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
     x_test, _ = to_tensors(data.x_test, data.y_test, dev)

@@ -51,6 +51,7 @@ rule train_task27:
             "batch_size": T27["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "eval_batch_size": T27["eval_batch_size"],
         },
         labels=lambda wc: {"task": 27, "width": int(wc.width), "seed": int(wc.seed)},

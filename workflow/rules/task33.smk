@@ -32,6 +32,7 @@ rule train_task33:
             "batch_size": T33["batch_size"],
             "seed": T33["seed"],
             "device": config["device"],
+            "init": config["init"],
         },
         labels=lambda wc: {
             "task": 33,
