@@ -333,6 +333,16 @@ def test_smoke_report_has_task29(smoke_build):
     assert re.search(r"1 of the 2 sweep settings had diverged runs", re.sub(r"\s+", " ", section_text))  # ... reported
     assert read_rows(smoke_build / "results/task29/sweep/sgd/lr1e+30/seed1/predictions.csv") == []
     assert "status diverged" in (smoke_build / "results/logs/train_task29/sweep_sgd_lr1e+30_seed1.log").read_text()
+    # the sequential protocol: one job per seed, a CSV per stage; its first stage is the fresh SGD run
+    seq = smoke_build / "results/task29/sequential/seed1"
+    stages = [
+        read_rows(seq / opt / "final.csv")[0] for opt in ("sgd", "adadelta", "adagrad", "adam", "ftrl", "rmsprop")
+    ]
+    assert [r["stage"] for r in stages] == [1, 2, 3, 4, 5, 6]
+    fresh_sgd = smoke_build / "results/task29/test/sgd/lr0.01/seed1/history.csv"
+    assert (seq / "sgd/history.csv").read_bytes() == fresh_sgd.read_bytes()
+    assert not list(seq.glob("checkpoint*"))  # deleted once the CSVs are written
+    assert f"{table[3]['seq_test_accuracy_mean']:.4f}" in section_text and "Two protocols" in section_text
 
 
 @pytest.mark.slow

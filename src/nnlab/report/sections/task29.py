@@ -7,7 +7,7 @@ import math
 
 from nnlab.optstudy import NAMES
 from nnlab.report.common import describe_model
-from nnlab.report.discussion import compare
+from nnlab.report.discussion import compare, versus_original
 from nnlab.results import read_rows
 
 CONSTANT = 0.9  # a run "predicts one class" when one class takes at least this share of the test images
@@ -121,6 +121,10 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         ranked = sorted(ok, key=lambda r: -r["test_accuracy_mean"])
         facts["ranked"] = ranked
         facts["winner"] = ranked[0]
+        w = ranked[0]
+        facts["winner_vs"] = versus_original(
+            w["test_accuracy_mean"], w["test_accuracy_std"], w["runs"] - w["diverged"], w["original"]
+        )
         if len(ranked) > 1:
             facts["runner_up"] = compare(ranked[0], ranked[1])
         done = [o for o in original if original[o] is not None and o in {r["optimizer"] for r in rows}]
