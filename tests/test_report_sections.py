@@ -21,7 +21,7 @@ from nnlab.results import read_rows, write_rows
 
 CFG22 = {"layers": 3, "check_points": 3, "check_range": [-1.5, 1.5], "check_seed": 5, "rtol": 1e-10}
 CFG23 = {
-    "dataset": "mnist", "activations": ["sigmoid", "relu"], "depths": [4, 8], "width": 8, "init": "glorot_uniform",
+    "dataset": "mnist", "activations": ["sigmoid", "relu"], "depths": [4, 8], "width": 8,
     "optimizer": "adam", "lr": 0.001, "batch_size": 128, "epochs": 1, "measure_samples": 100, "seeds": [1, 2],
 }  # fmt: skip
 

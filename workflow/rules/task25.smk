@@ -93,7 +93,7 @@ rule summarize_task25:
 rule plot_task25:
     """Task 25: the learned surface against the true function (first seed), and the loss curves."""
     input:
-        grid=T25_RUN.format(batch=T25["batch_size"], seed=T25["seeds"][0]) + "/grid.csv",
+        grid=expand(f"{T25_RUN}/grid.csv", batch=T25["batch_size"], seed=T25["seeds"][0])[0],
         history=T25_MAIN_HISTORY,
         table="results/task25/table.csv",
         code=code("plots.py", "plots_regression.py", "results.py"),
