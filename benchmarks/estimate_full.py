@@ -1,6 +1,6 @@
 """Expected run time of the full config, from a smaller build's measured epoch times.
 
-    python benchmarks/estimate_full.py [--results results] [--overlay scales/quick.yaml]
+    python benchmarks/estimate_full.py [--results results] [--overlay scales/quick.yaml] [--measure N]
 
 A full build takes many hours on a 2-core CPU; a quick one minutes. Every training run of a build
 writes its seconds per epoch (`timing.csv`) and every job its Snakemake `benchmark:` file. This
@@ -8,7 +8,9 @@ script takes the median epoch time of each kind of run in the built tree and mul
 runs and epochs `config.yaml` asks for; the other jobs (data, plots, report) count as measured,
 except task 32's importance-sampled bound and task 23's gradient measurement, scaled by their work.
 Prints a Markdown table (the README's). Runs of a kind the build did not train (e.g. width 100000
-in the quick scale) are scaled from the nearest measured kind by weight count, and say so.
+in the quick scale) are scaled from the nearest measured kind by weight count, and say so; with
+`--measure N` they (and task 30's nets that the build trained smaller) are instead timed here for
+N batches of the full config's network on the build's cached data, and scaled to an epoch.
 """
 
 from __future__ import annotations
@@ -106,15 +108,56 @@ def estimate(results: Path, full: dict, built: dict) -> list[dict]:
     return rows
 
 
+def measure_epoch(results: Path, dataset: str, run: dict, batches: int) -> float:
+    """Seconds of one full epoch of `run` (train_classifier settings), from an epoch of `batches`
+    batches and a test set of the same share, timed after a warm-up epoch and scaled up."""
+    from nnlab.data import Dataset, load_cache
+    from nnlab.engine import train_classifier
+
+    ds = load_cache(results / "data" / f"{dataset}.npz")
+    n = min(len(ds.y_train), batches * run["batch_size"])
+    share = n / len(ds.y_train)
+    m = max(1, round(len(ds.y_test) * share))
+    small = Dataset(ds.name, ds.x_train[:n], ds.y_train[:n], ds.x_test[:m], ds.y_test[:m], ds.classes)
+    r = train_classifier(small, epochs=2, seed=1, log=lambda s: None, **run)
+    return r.seconds[1] / share
+
+
+def measure_unbuilt(results: Path, rows: list[dict], full: dict, batches: int) -> None:
+    """Replace the scaled or smaller-net estimates of tasks 27 and 30 by timings of the full nets."""
+    common = dict(device="cpu", threads=full["threads"], precision=full["precision"])
+    for r in rows:
+        if not r["note"]:
+            continue
+        if r["task"] == 27:
+            t = full["task27"]
+            spec = {"kind": "mlp", "hidden": [int(r["what"].split()[1])], "activation": t["activation"]}
+            run = dict(model_spec=spec, loss=t["loss"], optimizer=t["optimizer"], lr=t["lr"],
+                       batch_size=t["batch_size"], eval_batch_size=t["eval_batch_size"], **common)  # fmt: skip
+            dataset = t["dataset"]
+        elif r["task"] == 30:
+            t = full["task30"]
+            dataset, model = r["what"].split()
+            run = dict(model_spec=t["architectures"][model][dataset], loss=t["loss"], optimizer=t["optimizer"],
+                       lr=t["lr"], batch_size=t["batch_size"], **common)  # fmt: skip
+        else:
+            continue
+        r["sec"], r["note"] = measure_epoch(results, dataset, run, batches), f"full net timed over {batches} batches"
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", default=str(ROOT / "results"), help="a built tree (any scale)")
     ap.add_argument("--overlay", default=str(ROOT / "scales/quick.yaml"), help="the overlay it was built with")
+    ap.add_argument("--measure", type=int, default=0, metavar="N",
+                    help="time the full nets the build did not train over N batches (instead of scaling)")  # fmt: skip
     args = ap.parse_args(argv)
     full = yaml.safe_load((ROOT / "config.yaml").read_text())
     built = overlay(full, yaml.safe_load(Path(args.overlay).read_text()) or {})
     results = Path(args.results)
     rows = estimate(results, full, built)
+    if args.measure:
+        measure_unbuilt(results, rows, full, args.measure)
     others = other_jobs(results, full, built)
     print("| task | runs | runs × epochs | s/epoch (measured) | hours |\n| --- | --- | --- | --- | --- |")
     total = 0.0

@@ -7,11 +7,15 @@ results/benchmarks.json as [{name, value, unit, target, ok}].
    dataset as tensors on the device, seeded shuffles, fused optimiser, channels-last convolutions)
    over the usual PyTorch pipeline (torchvision dataset + ToTensor/Normalize transforms +
    DataLoader) on the same model, batch and threads: task 24's net, task 28's MLP, task 30's CNN.
-2. roofline: achieved FLOP/s of a full training step (forward, backward, Adam) over the FLOP/s of
-   plain torch.mm on the same matrix sizes, measured in the same process. The target counts the
-   step's FLOPs the usual way (6·batch·weights); the products really computed are a little fewer
-   (no input gradient for the first layer), and their fraction is printed beside it.
-3. workflow overhead: a dry run and a no-op run of Snakemake on the full config, and per-job
+2. roofline: achieved FLOP/s of a full float32 training step (forward, backward, Adam) over the
+   FLOP/s of plain torch.mm on the same matrix sizes, measured in the same process. The target
+   counts the step's FLOPs the usual way (6·batch·weights); the products really computed are a
+   little fewer (no input gradient for the first layer), and their fraction is printed beside it.
+3. bf16: torch.mm's bfloat16 peak on the step's products, the step in bf16 (`precision: bf16`)
+   against its bound (the products' FLOPs at that peak plus the step's memory traffic at the
+   measured bandwidth: fused Adam's 28 bytes per weight and autocast's ~14 for the bf16 weight
+   copy and gradient cast), the bf16 over fp32 step speed-up, and FTRL's epoch over Adam's.
+4. workflow overhead: a dry run and a no-op run of Snakemake on the full config, and per-job
    start-up (imports and cached-data load) against a job's training time.
 """
 
@@ -85,12 +89,13 @@ def subset(ds, n_train, n_test=1000):
     )
 
 
-def engine_seconds_per_batch(ds, spec, n_batches, n_test=1000):
+def engine_seconds_per_batch(ds, spec, n_batches, n_test=1000, **run):
     """The real engine's epoch time (its own clock: shuffling, training and an `n_test`-image test
-    pass; not model construction) over n_batches batches."""
+    pass; not model construction) over n_batches batches. `run`: further train_classifier settings
+    (precision, optimizer, lr, ...)."""
     small = subset(ds, n_batches * BATCH, n_test)
     r = train_classifier(
-        small, spec, epochs=2, batch_size=BATCH, seed=0, device="cpu", threads=THREADS, log=lambda s: None
+        small, spec, epochs=2, batch_size=BATCH, seed=0, device="cpu", threads=THREADS, log=lambda s: None, **run
     )
     return r.seconds[1] / n_batches  # the second epoch: warm caches, as in a real run
 
@@ -133,12 +138,14 @@ def baseline_seconds_per_batch(ds, real, spec, n_batches, n_test=1000):
 
 
 def step_products(widths, batch):
-    """The matrix products one training step of an MLP computes, as (m, k, n) shapes: per layer the
-    forward x·W, the weight gradient xᵀ·g and, except for the first layer (its input needs no
-    gradient, so autograd skips it), the input gradient g·Wᵀ."""
+    """The matrix products one training step of an MLP computes, as (m, k, n, left, right) where
+    `left`/`right` say which operand is a transposed view, as torch lays them out (a weight W is
+    out x in): per layer the forward x·Wᵀ, the weight gradient gᵀ·x and, except for the first
+    layer (its input needs no gradient, so autograd skips it), the input gradient g·W."""
     shapes = []
     for i, (a, b) in enumerate(zip(widths, widths[1:])):
-        shapes += [(batch, a, b), (a, batch, b)] + ([(batch, b, a)] if i else [])
+        shapes += [(batch, a, b, False, True), (b, batch, a, True, False)]
+        shapes += [(batch, b, a, False, False)] if i else []
     return shapes
 
 
@@ -150,12 +157,16 @@ def model_flops(widths, batch):
 
 def hardware_flops(widths, batch):
     """The FLOPs of the products actually computed (step_products)."""
-    return sum(2 * m * k * n for m, k, n in step_products(widths, batch))
+    return sum(2 * m * k * n for m, k, n, *_ in step_products(widths, batch))
 
 
-def mm_flops_per_second(widths, batch, reps):
-    """FLOP/s of plain torch.mm on exactly the step's matrix products."""
-    mats = [(torch.randn(m, k), torch.randn(k, n)) for m, k, n in step_products(widths, batch)]
+def mm_flops_per_second(widths, batch, reps, dtype=torch.float32):
+    """FLOP/s of plain torch.mm on exactly the step's matrix products, in `dtype`."""
+
+    def operand(rows, cols, transposed):
+        return torch.randn(cols, rows, dtype=dtype).t() if transposed else torch.randn(rows, cols, dtype=dtype)
+
+    mats = [(operand(m, k, left), operand(k, n, right)) for m, k, n, left, right in step_products(widths, batch)]
     for p, q in mats:
         torch.mm(p, q)  # warm up
     start = time.perf_counter()
@@ -171,12 +182,49 @@ def roofline(ds, hidden, steps, rounds=5):
     widths = [784, *hidden, 10]
     model, hardware, peaks = [], [], []
     for _ in range(rounds):
-        seconds = engine_seconds_per_batch(ds, {"kind": "mlp", "hidden": hidden}, steps, n_test=200)
+        seconds = engine_seconds_per_batch(ds, {"kind": "mlp", "hidden": hidden}, steps, 200, precision="fp32")
         peak = mm_flops_per_second(widths, BATCH, 20)
         model.append(model_flops(widths, BATCH) / seconds / peak)
         hardware.append(hardware_flops(widths, BATCH) / seconds / peak)
         peaks.append(peak)
     return statistics.median(model), statistics.median(hardware), statistics.median(peaks)
+
+
+# Memory traffic of one bf16 training step per weight, besides the products: fused Adam reads the
+# weight, gradient and both moments and writes weight and moments (7 x 4 bytes); autocast reads the
+# float32 weight and writes its bf16 copy (4 + 2), and the bf16 weight gradient is written, read
+# and cast to the float32 .grad (2 + 2 + 4).
+BF16_STEP_BYTES_PER_WEIGHT = 28 + 6 + 8
+
+
+def memory_bandwidth(n=2**25, reps=5) -> float:
+    """Bytes per second of an out-of-place float32 add over arrays far larger than the caches
+    (two reads and one write per element), the traffic an optimiser step is made of."""
+    a, b, c = torch.rand(n), torch.rand(n), torch.empty(n)
+    torch.add(a, b, out=c)
+    start = time.perf_counter()
+    for _ in range(reps):
+        torch.add(a, b, out=c)
+    return 3 * 4 * n * reps / (time.perf_counter() - start)
+
+
+def bf16_bound(ds, hidden, steps, rounds, bandwidth):
+    """(measured bf16 step / its bound, bf16 torch.mm FLOP/s, fp32 step / bf16 step): medians over
+    `rounds`, each measured back to back. The bound: the step's products at torch.mm's bf16 speed
+    on the same shapes, plus BF16_STEP_BYTES_PER_WEIGHT per weight at `bandwidth`."""
+    widths = [784, *hidden, 10]
+    weights = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    spec = {"kind": "mlp", "hidden": hidden}
+    ratios, peaks, speedups = [], [], []
+    for _ in range(rounds):
+        bf16 = engine_seconds_per_batch(ds, spec, steps, 200, precision="bf16")
+        fp32 = engine_seconds_per_batch(ds, spec, steps, 200, precision="fp32")
+        peak = mm_flops_per_second(widths, BATCH, 3, torch.bfloat16)
+        bound = hardware_flops(widths, BATCH) / peak + weights * BF16_STEP_BYTES_PER_WEIGHT / bandwidth
+        ratios.append(bf16 / bound)
+        peaks.append(peak)
+        speedups.append(fp32 / bf16)
+    return statistics.median(ratios), statistics.median(peaks), statistics.median(speedups)
 
 
 def timed(cmd, cwd):
@@ -232,6 +280,17 @@ def job_startup(ds) -> tuple[float, float]:
     return imports, load
 
 
+def ftrl_over_adam(ds, steps, rounds) -> float:
+    """FTRL's epoch time over Adam's on task 29's network, with config.yaml's settings for each."""
+    cfg = yaml.safe_load((ROOT / "config.yaml").read_text())["task29"]
+
+    def seconds(name):
+        return engine_seconds_per_batch(ds, cfg["model"], steps, 200, optimizer=name, lr=cfg["lr"][name],
+                                        optimizer_options=cfg["options"][name])  # fmt: skip
+
+    return statistics.median(seconds("ftrl") / seconds("adam") for _ in range(rounds))
+
+
 def entry(name, value, unit, target, ok):
     return {"name": name, "value": round(float(value), 4), "unit": unit, "target": target, "ok": bool(ok)}
 
@@ -262,6 +321,38 @@ def main(argv=None):
         unit = "FLOP/s of the products computed over torch.mm FLOP/s"
         results.append(entry(f"roofline_hardware_{label}", hardware, unit, "info", True))
         results.append(entry(f"mm_gflops_{label}", peak / 1e9, "GFLOP/s (torch.mm, same sizes)", "info", True))
+
+    bandwidth = memory_bandwidth()
+    results.append(entry("memory_bandwidth", bandwidth / 1e9, "GB/s (float32 add, 2 reads + 1 write)", "info", True))
+    for label, hidden, steps, reps in (("task28_mlp", [1024, 256, 256], n // 2, rounds),
+                                       ("width_10000", [10000], n // 8, rounds),
+                                       ("width_100000", [100000], max(4, n // 25), 1)):  # fmt: skip
+        ratio, peak, speedup = bf16_bound(ds, hidden, steps, reps, bandwidth)
+        results.append(
+            entry(
+                f"bf16_step_vs_bound_{label}",
+                ratio,
+                "x the bf16 bound (products at bf16 torch.mm speed + memory traffic)",
+                "<= 2",
+                ratio <= 2,
+            )
+        )
+        results.append(entry(f"bf16_speedup_{label}", speedup, "x fp32 step time over bf16", "info", True))
+        results.append(
+            entry(f"mm_gflops_bf16_{label}", peak / 1e9, "GFLOP/s (bf16 torch.mm, same sizes)", "info", True)
+        )
+    cnn = config_models()["task30_mnist_cnn"][0]
+    steps = max(4, n // 8)
+    speedup = statistics.median(
+        engine_seconds_per_batch(ds, cnn, steps, 200, precision="fp32")
+        / engine_seconds_per_batch(ds, cnn, steps, 200, precision="bf16")
+        for _ in range(rounds)
+    )
+    results.append(entry("bf16_speedup_task30_mnist_cnn", speedup, "x fp32 step time over bf16", "info", True))
+    ratio = ftrl_over_adam(ds, n // 2, rounds)
+    results.append(
+        entry("ftrl_epoch_over_adam_task28", ratio, "x Adam's epoch time (task 28's MLP)", "<= 1.5", ratio <= 1.5)
+    )
 
     dry, noop = workflow_overhead(str(Path(sys.executable).with_name("snakemake")))
     results.append(entry("dry_run_full_config", dry, "s", "< 3", dry < 3))

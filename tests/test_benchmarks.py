@@ -21,12 +21,18 @@ def test_benchmark_quick_mode_writes_every_entry(tmp_path):
     names = [r["name"] for r in rows]
     for name in ("engine_vs_baseline_task24", "engine_vs_baseline_task28", "engine_vs_baseline_task30_mnist_cnn",
                  "roofline_task28_mlp", "roofline_width_10000", "dry_run_full_config", "noop_run_full_config",
-                 "job_startup_imports"):  # fmt: skip
+                 "job_startup_imports", "memory_bandwidth", "bf16_step_vs_bound_task28_mlp",
+                 "bf16_step_vs_bound_width_10000", "bf16_step_vs_bound_width_100000", "bf16_speedup_width_100000",
+                 "mm_gflops_bf16_width_10000", "bf16_speedup_task30_mnist_cnn", "ftrl_epoch_over_adam_task28"):  # fmt: skip
         assert name in names, name
     for r in rows:
         assert set(r) == {"name", "value", "unit", "target", "ok"} and r["value"] > 0, r
         if r["target"].startswith(">= "):
             assert r["ok"] == (r["value"] >= float(r["target"][3:])), r
+        elif r["target"].startswith("<= "):
+            assert r["ok"] == (r["value"] <= float(r["target"][3:])), r
         elif r["target"].startswith("< "):
             assert r["ok"] == (r["value"] < float(r["target"][2:])), r
+        else:
+            assert r["target"] == "info" and r["ok"], r
     assert "engine_vs_baseline_task24" in proc.stdout  # the printed table

@@ -19,6 +19,7 @@ from nnlab.engine import setup_run
 from nnlab.loop import EpochLoop
 from nnlab.models import ACTIVATIONS, count_parameters, initialise
 from nnlab.optim import build_optimizer
+from nnlab.precision import forward, resolve_precision
 from nnlab.results import write_rows
 
 EVAL_BATCH = 10_000
@@ -63,6 +64,7 @@ class AutoencoderResult:
     status: str = "ok"
     parameters: int = 0
     device: str = "cpu"
+    precision: str = "fp32"
     model: nn.Module | None = None
 
 
@@ -98,14 +100,15 @@ def train_autoencoder(
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
     init: str = "keras",
+    precision: str = "auto",
 ) -> AutoencoderResult:
     """Train an `Autoencoder` on a `Dataset`'s training images (labels unused).
 
     Per epoch: the train loss (mean over the epoch's batches, as Keras reports it) and the test
     loss (one pass over the test images). With `checkpoint` (a file path) the state is saved after
     every epoch, and a run started again with the same settings and data resumes from it, with
-    the same result on the CPU as an uninterrupted run. `init`: the starting weights, "keras" or
-    "torch" (`nnlab.models.initialise`).
+    the same result on the CPU as an uninterrupted run. `precision`: see `nnlab.precision`.
+    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
     """
     settings = dict(hidden=list(hidden), latent=latent, activation=activation, loss=loss, optimizer=optimizer,
                     lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, device=device, threads=threads,
@@ -115,9 +118,10 @@ def train_autoencoder(
     model = Autoencoder(x_train.shape[1], list(hidden), latent, activation)
     initialise(model, init)
     model = model.to(dev)
+    settings["precision"] = precision = resolve_precision(precision, dev, model)
     opt = build_optimizer(optimizer, model.parameters(), lr)
     shuffler = torch.Generator().manual_seed(seed)
-    result = AutoencoderResult(parameters=count_parameters(model), device=str(dev), model=model)
+    result = AutoencoderResult(parameters=count_parameters(model), device=str(dev), precision=precision, model=model)
     n = len(x_train)
     loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
     for epoch in loop:
@@ -125,7 +129,7 @@ def train_autoencoder(
         loss_sum = torch.zeros((), device=dev)
         for i in range(0, n, batch_size):
             xb = x_train[perm[i : i + batch_size]].float().div_(255)
-            batch_loss = reconstruction_loss(model(xb), xb, loss)
+            batch_loss = reconstruction_loss(forward(model, xb, precision), xb, loss)
             opt.zero_grad(set_to_none=True)
             batch_loss.backward()
             opt.step()
@@ -164,6 +168,7 @@ def write_autoencoder_run(result: AutoencoderResult, labels: dict, history_csv, 
         "status": result.status,
         "epochs_run": len(result.history),
         "parameters": result.parameters,
+        "precision": result.precision,
         "final_train_loss": last.get("train_loss", float("nan")),
         "final_test_loss": last.get("test_loss", float("nan")),
     }

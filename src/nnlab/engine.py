@@ -18,6 +18,7 @@ from nnlab.loop import EpochLoop
 from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters, initialise
 from nnlab.optim import build_optimizer
+from nnlab.precision import forward, resolve_precision
 
 
 @dataclass
@@ -27,6 +28,7 @@ class TrainResult:
     status: str = "ok"  # "ok" or "diverged" (loss became NaN/inf)
     parameters: int = 0
     device: str = "cpu"
+    precision: str = "fp32"  # what the run trained in ("fp32" or "bf16"), after resolving "auto"
     test_predictions: np.ndarray | None = None  # predicted class per test image, after the last epoch
     model: nn.Module | None = None  # the trained network (not written; the sequential protocol carries it on)
     optimizer: torch.optim.Optimizer | None = None
@@ -96,7 +98,8 @@ def evaluate(
 
     `batch_size` images go through at once. Not "as large as fits": a CNN's activations for 1000
     images overflow the CPU caches and it evaluates 2x slower than at 128 (dense nets are equally
-    fast at either); smaller also bounds the memory of a wide net.
+    fast at either); smaller also bounds the memory of a wide net. Always in float32, whatever
+    precision trained the model: a reported metric is that of the float32 weights, the ones kept.
     """
     model.eval()
     total_loss, correct = 0.0, 0
@@ -131,6 +134,7 @@ def train_classifier(
     eval_batch_size: int | None = None,
     init: str = "keras",
     start: dict | None = None,
+    precision: str = "auto",
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
 
@@ -139,7 +143,9 @@ def train_classifier(
     with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
     progress bar is drawn on the terminal (not in the log) during each epoch.
     `eval_batch_size`: test images per forward pass when evaluating (speed and memory, not
-    results); by default the training batch size.
+    results); by default the training batch size. `precision`: "auto", "fp32" or "bf16"
+    (`nnlab.precision`): training's forward passes under bf16 autocast; weights, losses and the
+    evaluation in float32.
     `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`). `start`: a state
     dict to start from instead (the weights of an earlier run; the optimiser starts fresh).
     """
@@ -154,6 +160,7 @@ def train_classifier(
     if start is not None:
         model.load_state_dict(start)
     model = model.to(dev)
+    settings["precision"] = precision = resolve_precision(precision, dev, model)
     channels_last = uses_channels_last(model, dev)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
@@ -161,7 +168,9 @@ def train_classifier(
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
-    result = TrainResult(parameters=count_parameters(model), device=str(dev), model=model, optimizer=opt)
+    result = TrainResult(
+        parameters=count_parameters(model), device=str(dev), precision=precision, model=model, optimizer=opt
+    )
     n = len(x_train)
     # the starting weights are part of what a checkpoint belongs to
     starts = [t.cpu().numpy() for t in start.values()] if start is not None else []
@@ -183,7 +192,7 @@ def train_classifier(
             idx = perm[i : i + batch_size]
             # index_select, not x[idx]: the same gather, measured faster on the CPU
             xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
-            out = model(xb)
+            out = forward(model, xb, precision)  # float32 logits: the loss in float32 in any precision
             batch_loss = loss_fn(out, yb)
             opt.zero_grad(set_to_none=True)
             batch_loss.backward()

@@ -19,6 +19,7 @@ from nnlab.engine import setup_run
 from nnlab.loop import EpochLoop
 from nnlab.models import ACTIVATIONS, count_parameters, initialise
 from nnlab.optim import build_optimizer
+from nnlab.precision import forward, resolve_precision
 from nnlab.results import write_rows
 
 
@@ -93,6 +94,7 @@ class RegressionResult:
     status: str = "ok"  # "ok" or "diverged"
     parameters: int = 0
     device: str = "cpu"
+    precision: str = "fp32"
     grid: dict | None = None  # x1, x2, truth, prediction (flattened grid) after the last epoch
     errors: dict = field(default_factory=dict)  # grid_rmse, grid_max_abs, grid_rmse_center/_outer at the end
 
@@ -117,6 +119,7 @@ def train_regressor(
     checkpoint: str | None = None,
     checkpoint_every_s: float = 2.0,
     init: str = "keras",
+    precision: str = "auto",
 ) -> RegressionResult:
     """Fit `build_regressor(hidden)` to (x, y) with the MSE and mini-batches in seeded random order.
 
@@ -127,7 +130,8 @@ def train_regressor(
     `checkpoint_every_s` seconds have passed since the last save (an epoch takes milliseconds;
     saving each one would slow the run by a quarter) and after the last epoch, and a run started
     again with the same settings and data resumes from it, with the same result on the CPU as an
-    uninterrupted run. `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
+    uninterrupted run. `precision`: see `nnlab.precision`; the grid predictions are float32.
+    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
     """
     settings = dict(hidden=list(hidden), activation=activation, optimizer=optimizer, lr=lr, epochs=epochs,
                     batch_size=batch_size, seed=seed, grid_size=grid_size, grid_range=list(grid_range),
@@ -136,6 +140,7 @@ def train_regressor(
     model = build_regressor(hidden, activation)
     initialise(model, init)
     model = model.to(dev)
+    settings["precision"] = precision = resolve_precision(precision, dev, model)
     opt = build_optimizer(optimizer, model.parameters(), lr)
     xt = torch.as_tensor(x, dtype=torch.float32, device=dev)
     yt = torch.as_tensor(y, dtype=torch.float32, device=dev)
@@ -143,7 +148,7 @@ def train_regressor(
     grid_x = np.stack([g1.ravel(), g2.ravel()], axis=1)
     grid_truth = target(grid_x[:, 0], grid_x[:, 1])
     shuffler = torch.Generator().manual_seed(seed)
-    result = RegressionResult(parameters=count_parameters(model), device=str(dev))
+    result = RegressionResult(parameters=count_parameters(model), device=str(dev), precision=precision)
     n = len(xt)
     loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(x, y),
                      log_every=log_every, save_every_s=checkpoint_every_s)  # fmt: skip
@@ -152,7 +157,7 @@ def train_regressor(
         loss_sum = torch.zeros((), device=dev)
         for i in range(0, n, batch_size):
             idx = perm[i : i + batch_size]
-            out = model(xt[idx]).squeeze(1)
+            out = forward(model, xt[idx], precision).squeeze(1)
             loss = nn.functional.mse_loss(out, yt[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -191,6 +196,7 @@ def write_regression_run(
         "status": result.status,
         "epochs_run": len(result.history),
         "parameters": result.parameters,
+        "precision": result.precision,
         "final_train_loss": last.get("train_loss", float("nan")),
         "grid_rmse": result.errors.get("grid_rmse", float("nan")),
         "grid_max_abs": result.errors.get("grid_max_abs", float("nan")),

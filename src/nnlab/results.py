@@ -56,6 +56,7 @@ def write_run(result, labels: dict, history_csv, final_csv, timing_csv) -> None:
         status=result.status,
         epochs_run=len(result.history),
         parameters=result.parameters,
+        precision=result.precision,
         **{f"final_{k}": last.get(k, float("nan")) for k in HISTORY_FIELDS[1:]},
     )
     write_rows(final_csv, [final])

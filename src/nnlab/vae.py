@@ -39,6 +39,7 @@ from nnlab.io import atomic_path
 from nnlab.loop import EpochLoop
 from nnlab.models import count_parameters, initialise
 from nnlab.optim import build_optimizer
+from nnlab.precision import forward, resolve_precision
 
 LIKELIHOODS = ("bernoulli", "discretized_logistic")
 LOG_SCALE_MIN = -7.0  # floor of the logistic's log-scale, as in PixelCNN++ (keeps bins finite)
@@ -149,14 +150,16 @@ class ConvVAE(nn.Module):
         return self.decoder(F.relu(self.fc(z)).view(-1, *self.feat))
 
 
-def elbo_terms(model: ConvVAE, k: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def elbo_terms(model: ConvVAE, k: torch.Tensor, precision: str = "fp32") -> tuple[torch.Tensor, torch.Tensor]:
     """Per image: (reconstruction log-likelihood from one reparameterised sample, closed-form KL).
 
-    ELBO = rec - kl; the training loss is the batch mean of kl - rec.
+    ELBO = rec - kl; the training loss is the batch mean of kl - rec. With `precision` "bf16" the
+    encoder and decoder run under bf16 autocast; the sampling, the likelihood and the KL stay
+    float32 (a 256-bin likelihood needs more than bf16's 8 significant bits).
     """
-    mu, logvar = model.encode(k.float() / 255.0)
+    mu, logvar = forward(model.encode, k.float() / 255.0, precision)
     z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)  # reparameterisation
-    rec = log_likelihood(model.decode(z), k, model.likelihood)
+    rec = log_likelihood(forward(model.decode, z, precision), k, model.likelihood)
     return rec, gaussian_kl(mu, logvar)
 
 
@@ -178,6 +181,7 @@ class VAEResult:
     status: str = "ok"
     parameters: int = 0
     device: str = "cpu"
+    precision: str = "fp32"
     model: ConvVAE | None = None
 
 
@@ -212,12 +216,14 @@ def train_vae(
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
     init: str = "keras",
+    precision: str = "auto",
 ) -> VAEResult:
     """Train a ConvVAE with Adam on -ELBO; per epoch, train (running mean) and test ELBO terms.
 
     With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
     with the same settings and data resumes from it, with the same result on the CPU as an
     uninterrupted run (the global RNG that draws the reparameterisation noise is restored too).
+    `precision`: see `nnlab.precision` and `elbo_terms`.
     `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
     """
     settings = dict(latent_dim=latent_dim, channels=list(channels), likelihood=likelihood, lr=lr, epochs=epochs,
@@ -226,11 +232,12 @@ def train_vae(
     model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood)
     initialise(model, init)
     model = model.to(dev)
+    settings["precision"] = precision = resolve_precision(precision, dev, model)
     opt = build_optimizer("adam", model.parameters(), lr)
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
     x_test, _ = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
-    result = VAEResult(parameters=count_parameters(model), device=str(dev), model=model)
+    result = VAEResult(parameters=count_parameters(model), device=str(dev), precision=precision, model=model)
     n = len(x_train)
     loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
     for epoch in loop:
@@ -239,7 +246,7 @@ def train_vae(
         kl_sum = torch.zeros((), device=dev)
         for i in range(0, n, batch_size):
             xb = x_train[perm[i : i + batch_size]]
-            rec, kl = elbo_terms(model, xb)
+            rec, kl = elbo_terms(model, xb, precision)
             loss = (kl - rec).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -394,6 +401,7 @@ def final_row(result: VAEResult, labels: dict, dims: int) -> dict:
         "status": result.status,
         "epochs_run": len(result.history),
         "parameters": result.parameters,
+        "precision": result.precision,
         "dims": dims,
         "test_elbo": elbo,
         "test_rec": last.get("test_rec", float("nan")),

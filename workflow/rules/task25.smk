@@ -44,6 +44,7 @@ rule train_task25:
             "center_radius": T25["grid"]["center_radius"],
             "device": config["device"],
             "init": config["init"],
+            "precision": config["precision"],
         },
         labels=lambda wc: {"task": 25, "batch_size": int(wc.batch), "seed": int(wc.seed)},
     message:

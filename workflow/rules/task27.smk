@@ -52,6 +52,7 @@ rule train_task27:
             "seed": int(wc.seed),
             "device": config["device"],
             "init": config["init"],
+            "precision": config["precision"],
             "eval_batch_size": T27["eval_batch_size"],
         },
         labels=lambda wc: {"task": 27, "width": int(wc.width), "seed": int(wc.seed)},

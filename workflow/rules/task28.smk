@@ -33,6 +33,7 @@ rule train_task28:
             "seed": int(wc.seed),
             "device": config["device"],
             "init": config["init"],
+            "precision": config["precision"],
         },
         labels=lambda wc: {"task": 28, "seed": int(wc.seed)},
     message:

@@ -56,6 +56,7 @@ rule train_task29:
             "seed": int(wc.seed),
             "device": config["device"],
             "init": config["init"],
+            "precision": config["precision"],
         },
         split=lambda wc: {
             "validation": T29["sweep"]["validation"] if wc.split == "sweep" else 0,
@@ -106,6 +107,7 @@ rule train_task29_sequential:
             "seed": int(wc.seed),
             "device": config["device"],
             "init": config["init"],
+            "precision": config["precision"],
         },
         stages=[
             {"optimizer": opt, "lr": T29["lr"][opt], "optimizer_options": T29["options"][opt]}

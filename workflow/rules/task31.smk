@@ -41,6 +41,7 @@ rule train_task31:
             "seed": int(wc.seed),
             "device": config["device"],
             "init": config["init"],
+            "precision": config["precision"],
         },
         labels=lambda wc: {"task": 31, "seed": int(wc.seed)},
     message:

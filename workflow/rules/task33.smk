@@ -33,6 +33,7 @@ rule train_task33:
             "seed": T33["seed"],
             "device": config["device"],
             "init": config["init"],
+            "precision": config["precision"],
         },
         labels=lambda wc: {
             "task": 33,
