@@ -286,6 +286,10 @@ def test_sequential_protocol_in_the_table_and_the_section(fixture_runs):
         "\\textbf{RMSProp's failure is not RMSProp's}" in flat and "FTRL collapses in the sequential protocol" in flat
     )
     assert "Glorot-uniform" in flat and "starts from Keras's initialisation" in flat
+    assert "the order it ran in explains it" in flat and "the original's text gives no code" not in flat
+    summary = re.sub(r"\s+", " ", make_env(ROOT / "report").get_template("sections/task29_summary.tex.j2").render(s=s))
+    assert "RMSProp's 0.1818: inherited from FTRL's collapsed network" in summary
+    assert "so the sequential protocol fits the original better" in summary
     assert "0.9000 $\\to$ 0.9800" in flat  # the rising stages, as the original's rows
 
 
