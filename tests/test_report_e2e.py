@@ -59,11 +59,13 @@ def test_summary_states_a_result_for_every_task(smoke_build, text):
     ids = [int(i) for i in re.findall(r"Task (\d+)\. ", summary)]
     assert ids == [22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33]
     lines = re.split(r"Task \d+\. ", summary)[1:]
-    for task_id, line in zip(ids, lines, strict=True):
-        assert re.search(r"\d\.\d", line), f"task {task_id}'s summary line has no number: {line[:200]}"
+    for task_id, line in zip(ids, lines, strict=True):  # task 22's result is a count of checks, the rest measured
+        assert re.search(r"\d" if task_id == 22 else r"\d\.\d", line), (
+            f"task {task_id}'s line has no number: {line[:200]}"
+        )
     # the tasks with an original number say whether ours agrees with it
     for task_id, line in zip(ids, lines, strict=True):
         if task_id in (27, 29, 30):
-            assert re.search(r"agrees|differs|no noise estimate", line), f"task {task_id}: {line[:300]}"
+            assert re.search(r"agrees|differs|cannot be judged", line), f"task {task_id}: {line[:300]}"
     assert "batch size 10" in summary and "protocol" in summary  # task 25's readings, task 29's protocols
-    assert "Keras's default initialisation" in text  # the setup paragraphs say which initialisation ran
+    assert "Glorot-uniform weights [" in text  # the setup paragraphs say which initialisation ran (and cite it)

@@ -68,6 +68,8 @@ def sequential_facts(rows: list[dict]) -> dict | None:
         "fresh": fresh,
         "sequential": seq,
         "better": better,
+        # "rows": more rows agree; "mean": as many agree, the mean difference decides (a weaker verdict)
+        "better_by": "rows" if seq["agree"] != fresh["agree"] else "mean",
         "rising": len(before) > 1 and all(b > a for a, b in zip(before, before[1:])),
         "rising_rows": rows[:first_failed],
         "first_failed": rows[first_failed] if first_failed < len(rows) else None,
