@@ -186,6 +186,13 @@ def t29_test_runs(name):
     ]
 
 
+def t29_sequential_runs(name):
+    """One CSV per stage and seed of the sequential protocol (none when it is not among the protocols)."""
+    if "sequential" not in T29["protocols"]:
+        return []
+    return [f"{T29_SEQ}/{opt}/{name}.csv".format(seed=seed) for seed in T29["seeds"] for opt in T29["optimizers"]]
+
+
 def t29_sweep_runs(name):
     sw = T29["sweep"]
     return [

@@ -59,7 +59,7 @@ rule gradnorms_task23:
             "depth": int(wc.depth),
             "width": T23["width"],
             "activation": wc.activation,
-            "init": T23["init"],
+            "init": config["init"],
             "optimizer": T23["optimizer"],
             "lr": T23["lr"],
             "batch_size": T23["batch_size"],

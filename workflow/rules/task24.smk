@@ -33,6 +33,7 @@ rule train_task24:
             "batch_size": T24["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
         },
         labels=lambda wc: {"task": 24, "loss": wc.loss, "seed": int(wc.seed)},

@@ -52,6 +52,7 @@ rule train_task27:
             "batch_size": T27["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
             "eval_batch_size": T27["eval_batch_size"],
         },

@@ -32,6 +32,7 @@ rule train_task28:
             "batch_size": T28["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
         },
         labels=lambda wc: {"task": 28, "seed": int(wc.seed)},

@@ -47,6 +47,7 @@ rule train_task30:
             "batch_size": T30["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
         },
         labels=lambda wc: {"task": 30, "dataset": wc.dataset, "model": wc.model, "seed": int(wc.seed)},

@@ -40,6 +40,7 @@ rule train_task31:
             "batch_size": T31["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
         },
         labels=lambda wc: {"task": 31, "seed": int(wc.seed)},

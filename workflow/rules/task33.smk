@@ -35,6 +35,7 @@ rule train_task33:
             "batch_size": T33["batch_size"],
             "seed": T33["seed"],
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
         },
         labels=lambda wc: {
