@@ -9,7 +9,10 @@ sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 with tee_to(sm.log[0]):
     test = {k: list(sm.input[k]) for k in ("final", "timing", "history", "predictions")}
     sweep = {k: list(sm.input[f"sweep_{k}"]) for k in ("final", "timing", "history")}
-    table, sweep_rows, shares = summarize_task29(test, sweep, list(sm.params.optimizers), sm.params.n_classes)
+    sequential = {k: list(sm.input[f"seq_{k}"]) for k in ("final", "timing", "history", "predictions")}
+    table, sweep_rows, shares = summarize_task29(
+        test, sweep, list(sm.params.optimizers), sm.params.n_classes, sequential
+    )
     write_rows(sm.output.table, table)
     write_rows(
         sm.output.sweep,

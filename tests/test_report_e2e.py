@@ -50,3 +50,22 @@ def test_every_job_behind_the_report_is_in_the_appendix(smoke_build, text):
     assert "Jobs. Wall time, CPU time and peak memory" in text
     for rule, job in listed:
         assert f"{rule} {job}" in text
+
+
+def test_summary_states_a_result_for_every_task(smoke_build, text):
+    """Every task has a summary line with its result; none sends the reader to its section."""
+    summary = text[text.index("Summary") : text.index("Contents")]
+    assert "see its section" not in summary
+    ids = [int(i) for i in re.findall(r"Task (\d+)\. ", summary)]
+    assert ids == [22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33]
+    lines = re.split(r"Task \d+\. ", summary)[1:]
+    for task_id, line in zip(ids, lines, strict=True):  # task 22's result is a count of checks, the rest measured
+        assert re.search(r"\d" if task_id == 22 else r"\d\.\d", line), (
+            f"task {task_id}'s line has no number: {line[:200]}"
+        )
+    # the tasks with an original number say whether ours agrees with it
+    for task_id, line in zip(ids, lines, strict=True):
+        if task_id in (27, 29, 30):
+            assert re.search(r"agrees|differs|cannot be judged", line), f"task {task_id}: {line[:300]}"
+    assert "batch size 10" in summary and "protocol" in summary  # task 25's readings, task 29's protocols
+    assert "Glorot-uniform weights [" in text  # the setup paragraphs say which initialisation ran (and cite it)

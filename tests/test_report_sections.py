@@ -21,7 +21,7 @@ from nnlab.results import read_rows, write_rows
 
 CFG22 = {"layers": 3, "check_points": 3, "check_range": [-1.5, 1.5], "check_seed": 5, "rtol": 1e-10}
 CFG23 = {
-    "dataset": "mnist", "activations": ["sigmoid", "relu"], "depths": [4, 8], "width": 8, "init": "glorot_uniform",
+    "dataset": "mnist", "activations": ["sigmoid", "relu"], "depths": [4, 8], "width": 8,
     "optimizer": "adam", "lr": 0.001, "batch_size": 128, "epochs": 1, "measure_samples": 100, "seeds": [1, 2],
 }  # fmt: skip
 
@@ -187,3 +187,13 @@ def test_changed_settings_list_what_a_scale_reduced():
         ("task99.x", 1, "(not set)"),
     ]  # the scale's name and the report's title are labels, not settings
     assert common.changed_settings(original, original) == []
+
+
+def test_every_task_has_a_summary_line():
+    """The summary gives each task's result: a template per task, and no fallback that points elsewhere."""
+    for language, elsewhere in (("en", "its section"), ("ja", "該当節")):
+        folder = ROOT / "report" / language
+        names = common.summary_templates(folder)
+        assert names == sorted(f"sections/task{t}_summary.tex.j2" for t in common.TASKS), language
+        assert elsewhere not in (folder / "main.tex.j2").read_text(encoding="utf-8")
+        assert not any(elsewhere in (folder / n).read_text(encoding="utf-8") for n in names)

@@ -50,6 +50,21 @@ def test_task25_claim_holds_when_the_loss_settles_early(tmp_path):
     assert "This run agrees" in text and "does not support" not in text
 
 
+def test_task25_section_says_which_reading_the_claim_fits(tmp_path):
+    # batch size 100 (10 steps per epoch) keeps falling; batch size 10 (100 steps) settles by epoch 8
+    rows = [t25_row(1, 990, 6.0, 0.05) | {"batch_size": 100}, t25_row(1, 8, 0.021, 0.02) | {"batch_size": 10}]
+    write_rows(tmp_path / "t.csv", rows)
+    inputs = {"task25_table": tmp_path / "t.csv", "task25_surface": "s.pdf", "task25_loss": "l.pdf"}
+    cfg = CONFIG["task25"] | {"batch_size": 100, "alt_batch_sizes": [10]}
+    s = task25.build(inputs, cfg, ORIGINAL["task25"], str)
+    assert [(g["batch_size"], g["steps"]) for g in s["readings"]] == [(100, 10), (10, 100)]
+    assert s["facts"]["holds"] == "none" and [g["batch_size"] for g in s["claim_fits"]] == [10]
+    text = " ".join(render(25, s).split())
+    assert "fits the reading with batch size 10 {(}100 batches per epoch)} and not the other" in text
+    assert "as a second reading also batch size 10, i.e.\\ 100 batches per epoch" in text
+    assert "epoch from which training has converged, batch size 10 & 8 of 1000" in text
+
+
 def t31_rows(ae_accs, pca_acc, n=300):
     rows = [{"method": "autoencoder", "seed": i + 1, "k": 5, "status": "ok", "epochs_run": 3,
              "final_train_loss": 0.17, "final_test_loss": 0.16, "n_selected": n, "knn_selected": a,

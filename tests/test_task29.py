@@ -236,6 +236,65 @@ def test_section_facts_and_template(fixture_runs):
     assert "Why FTRL fails" not in flat
 
 
+def sequential_runs(root):
+    """The sequential protocol's stages, as train_sequential.py writes them: SGD and Adam learn (rising),
+    FTRL collapses to class 1, and RMSProp, started from FTRL's weights, stays there."""
+    good, best = LABELS.copy(), LABELS.copy()
+    good[:12], best[:2] = 0, 0
+    stages = [("sgd", 0.01, [0.9], good), ("adam", 0.001, [0.98], best), ("ftrl", 0.001, [0.18], np.ones_like(LABELS)),
+              ("rmsprop", 0.001, [0.18], np.ones_like(LABELS))]  # fmt: skip
+    seq = {k: [] for k in ("final", "timing", "history", "predictions")}
+    for seed in (1, 2):
+        for k, (opt, lr, accs, preds) in enumerate(stages, 1):
+            d = root / "sequential" / f"seed{seed}" / opt
+            r = TrainResult(history=history(accs), seconds=[1.0], status="ok", parameters=100)
+            paths = {n: d / f"{n}.csv" for n in seq}
+            labels = {"task": 29, "split": "sequential", "seed": seed, "optimizer": opt, "lr": lr, "stage": k}
+            write_run(r, labels, paths["history"], paths["final"], paths["timing"])
+            write_predictions(paths["predictions"], preds, LABELS)
+            for n in seq:
+                seq[n].append(paths[n])
+    return seq
+
+
+def test_sequential_protocol_in_the_table_and_the_section(fixture_runs):
+    root, test, sweep = fixture_runs
+    table, _, _ = summarize_task29(test, sweep, OPTS, 10, sequential_runs(root))
+    t = {r["optimizer"]: r for r in table}
+    assert t["adam"]["seq_runs"] == 2 and t["adam"]["seq_test_accuracy_mean"] == pytest.approx(0.98)
+    assert t["rmsprop"]["seq_top_class"] == 1 and t["rmsprop"]["seq_top_class_share_min"] == 1.0
+    assert t["rmsprop"]["diverged"] == 1 and t["rmsprop"]["seq_diverged"] == 0  # fresh and sequential kept apart
+    write_rows(root / "table.csv", table)
+    write_rows(root / "sweep.csv", [])
+    figs = {k: f"{k}.pdf" for k in ("task29_predictions", "task29_curves", "task29_sweep_figure")}
+    cfg = {
+        "model": {"kind": "mlp", "hidden": [1024, 256, 256]}, "seeds": [1, 2], "epochs": 10, "batch_size": 128,
+        "dataset": "mnist", "options": {"ftrl": {"initial_accumulator_value": 0.1}},
+        "sweep": {"seeds": [1], "epochs": 10, "validation": 5000, "split_seed": 0},
+    }  # fmt: skip
+    # the original's rows: SGD and Adam as our sequential stages, FTRL and RMSProp at the class-1 share
+    original = {"sgd": 0.9, "adam": 0.98, "ftrl": 20 / 110, "rmsprop": 20 / 110}
+    inputs = {"task29_table": root / "table.csv", "task29_sweep": root / "sweep.csv", **figs}
+    s = section.build(inputs, cfg, original, str) | {"init": "keras"}
+    p = s["facts"]["protocols"]
+    assert p["sequential"]["agree"] == 4 and p["fresh"]["agree"] < 4 and p["better"] == "sequential"
+    assert p["rising"] and [r["optimizer"] for r in p["after_failure"]] == ["rmsprop"]
+    assert p["after_failure"][0]["inherits"]  # constant only after FTRL: not RMSProp's own failure
+    flat = re.sub(r"\s+", " ", make_env(ROOT / "report" / "en").get_template("sections/task29.tex.j2").render(s=s))
+    assert "\\textbf{The sequential protocol reproduces the original's table better}" in flat
+    assert (
+        "\\textbf{RMSProp's failure is not RMSProp's}" in flat and "FTRL collapses in the sequential protocol" in flat
+    )
+    assert "Glorot-uniform" in flat and "starts from Keras's initialisation" in flat
+    assert "the order it ran in explains it" in flat and "the original's text gives no code" not in flat
+    summary = re.sub(
+        r"\s+", " ", make_env(ROOT / "report" / "en").get_template("sections/task29_summary.tex.j2").render(s=s)
+    )
+    assert "RMSProp's 0.1818: inherited from FTRL's collapsed network" in summary
+    assert "so the sequential protocol fits the original better" in summary
+    assert "0.9000 $\\to$ 0.9800" in flat  # the rising stages, as the original's rows
+
+
 JOB = re.compile(r"Training task 29 \((\w+)\), optimiser (\w+), learning rate ([0-9.e+-]+), seed (\d+)")
 
 
@@ -280,6 +339,16 @@ def test_smoke_report_has_task29(smoke_build):
     assert re.search(r"1 of the 2 sweep settings had diverged runs", re.sub(r"\s+", " ", section_text))  # ... reported
     assert read_rows(smoke_build / "results/task29/sweep/sgd/lr1e+30/seed1/predictions.csv") == []
     assert "status diverged" in (smoke_build / "results/logs/train_task29/sweep_sgd_lr1e+30_seed1.log").read_text()
+    # the sequential protocol: one job per seed, a CSV per stage; its first stage is the fresh SGD run
+    seq = smoke_build / "results/task29/sequential/seed1"
+    stages = [
+        read_rows(seq / opt / "final.csv")[0] for opt in ("sgd", "adadelta", "adagrad", "adam", "ftrl", "rmsprop")
+    ]
+    assert [r["stage"] for r in stages] == [1, 2, 3, 4, 5, 6]
+    fresh_sgd = smoke_build / "results/task29/test/sgd/lr0.01/seed1/history.csv"
+    assert (seq / "sgd/history.csv").read_bytes() == fresh_sgd.read_bytes()
+    assert not list(seq.glob("checkpoint*"))  # deleted once the CSVs are written
+    assert f"{table[3]['seq_test_accuracy_mean']:.4f}" in section_text and "Two protocols" in section_text
 
 
 @pytest.mark.slow

@@ -16,14 +16,17 @@ def _rows(path):
 def test_task25_section_in_smoke_pdf(smoke_build):
     text = pdf_text(smoke_build / "results/report.pdf")
     assert "Task 25: Regression of a two-dimensional function" in text
-    (row,) = _rows(smoke_build / "results/task25/table.csv")
-    assert f"{float(row['grid_rmse']):.4f}" in text and f"{float(row['loss_at_claim']):.4f}" in text
+    rows = {int(r["batch_size"]): r for r in _rows(smoke_build / "results/task25/table.csv")}
+    assert set(rows) == {100, 10}  # both readings of "batch の数は 100", same seed
+    for row in rows.values():
+        assert f"{float(row['grid_rmse']):.4f}" in text and f"{float(row['loss_at_claim']):.4f}" in text
+    assert "Two readings of “number of batches 100”" in " ".join(text.split())
     assert "about 10" in text  # the original's claim, from report/original.yaml
     for fig in ("surface.pdf", "loss.pdf"):
         assert (smoke_build / "results/task25/figures" / fig).stat().st_size > 5_000
-    grid = _rows(smoke_build / "results/task25/seed1/grid.csv")
+    grid = _rows(smoke_build / "results/task25/batch100/seed1/grid.csv")
     assert len(grid) == 41 * 41  # scales/smoke.yaml: grid size 41
-    assert "epoch 20/20" in (smoke_build / "results/logs/train_task25/seed1.log").read_text()
+    assert "epoch 20/20" in (smoke_build / "results/logs/train_task25/batch100_seed1.log").read_text()
 
 
 def test_task31_section_in_smoke_pdf(smoke_build):

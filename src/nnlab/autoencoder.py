@@ -17,7 +17,7 @@ from torch import nn
 
 from nnlab.engine import setup_run
 from nnlab.loop import EpochLoop
-from nnlab.models import ACTIVATIONS, count_parameters
+from nnlab.models import ACTIVATIONS, count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
 from nnlab.results import write_rows
@@ -99,6 +99,7 @@ def train_autoencoder(
     threads: int = 1,
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
+    init: str = "keras",
     precision: str = "auto",
 ) -> AutoencoderResult:
     """Train an `Autoencoder` on a `Dataset`'s training images (labels unused).
@@ -107,12 +108,16 @@ def train_autoencoder(
     loss (one pass over the test images). With `checkpoint` (a file path) the state is saved after
     every epoch, and a run started again with the same settings and data resumes from it, with
     the same result on the CPU as an uninterrupted run. `precision`: see `nnlab.precision`.
+    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
     """
     settings = dict(hidden=list(hidden), latent=latent, activation=activation, loss=loss, optimizer=optimizer,
-                    lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+                    lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, device=device, threads=threads,
+                    init=init)  # fmt: skip
     dev = setup_run(seed, device, threads)
     x_train, x_test = _flat(data.x_train, dev), _flat(data.x_test, dev)
-    model = Autoencoder(x_train.shape[1], list(hidden), latent, activation).to(dev)
+    model = Autoencoder(x_train.shape[1], list(hidden), latent, activation)
+    initialise(model, init)
+    model = model.to(dev)
     settings["precision"] = precision = resolve_precision(precision, dev, model)
     opt = build_optimizer(optimizer, model.parameters(), lr)
     shuffler = torch.Generator().manual_seed(seed)

@@ -16,7 +16,7 @@ from torch import nn
 
 from nnlab.loop import EpochLoop
 from nnlab.losses import LOSSES
-from nnlab.models import build_model, count_parameters
+from nnlab.models import build_model, count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
 
@@ -30,6 +30,8 @@ class TrainResult:
     device: str = "cpu"
     precision: str = "fp32"  # what the run trained in ("fp32" or "bf16"), after resolving "auto"
     test_predictions: np.ndarray | None = None  # predicted class per test image, after the last epoch
+    model: nn.Module | None = None  # the trained network (not written; the sequential protocol carries it on)
+    optimizer: torch.optim.Optimizer | None = None
 
 
 def _bar(epoch: int, epochs: int, frac: float, width: int = 30) -> None:
@@ -130,6 +132,8 @@ def train_classifier(
     checkpoint: str | None = None,
     progress: bool = False,
     eval_batch_size: int | None = None,
+    init: str = "keras",
+    start: dict | None = None,
     precision: str = "auto",
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
@@ -142,14 +146,20 @@ def train_classifier(
     results); by default the training batch size. `precision`: "auto", "fp32" or "bf16"
     (`nnlab.precision`): training's forward passes under bf16 autocast; weights, losses and the
     evaluation in float32.
+    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`). `start`: a state
+    dict to start from instead (the weights of an earlier run; the optimiser starts fresh).
     """
     settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
-                    batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+                    batch_size=batch_size, seed=seed, device=device, threads=threads, init=init)  # fmt: skip
     if optimizer_options:  # only when given, so runs without options keep their fingerprints
         settings["optimizer_options"] = optimizer_options
     dev = setup_run(seed, device, threads)
     loss_fn = LOSSES[loss]
-    model = build_model(model_spec, data.image_shape, len(data.classes)).to(dev)
+    model = build_model(model_spec, data.image_shape, len(data.classes))
+    initialise(model, init)
+    if start is not None:
+        model.load_state_dict(start)
+    model = model.to(dev)
     settings["precision"] = precision = resolve_precision(precision, dev, model)
     channels_last = uses_channels_last(model, dev)
     if channels_last:
@@ -158,9 +168,15 @@ def train_classifier(
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     shuffler = torch.Generator().manual_seed(seed)
-    result = TrainResult(parameters=count_parameters(model), device=str(dev), precision=precision)
+    result = TrainResult(
+        parameters=count_parameters(model), device=str(dev), precision=precision, model=model, optimizer=opt
+    )
     n = len(x_train)
-    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.y_train, data.x_test))
+    # the starting weights are part of what a checkpoint belongs to
+    starts = [t.cpu().numpy() for t in start.values()] if start is not None else []
+    loop = EpochLoop(
+        epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.y_train, data.x_test, *starts)
+    )
     result.test_predictions = loop.extra.get("test_predictions")
     bar_every = max(1, n // batch_size // 50)  # about 50 redraws per epoch
     batch_sizes = torch.full(((n + batch_size - 1) // batch_size,), float(batch_size), device=dev)

@@ -17,25 +17,14 @@ from torch import nn
 
 from nnlab.engine import evaluate, resolve_device, to_tensors
 from nnlab.losses import LOSSES
-from nnlab.models import build_mlp
+from nnlab.models import build_mlp, initialise
 from nnlab.optim import build_optimizer
 
-INITS = ("glorot_uniform", "torch_default")
 NORM_FIELDS = ["phase", "layer", "fan_in", "fan_out", "grad_norm", "weight_norm", "weight_spectral"]
 
 
 def linear_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
-
-
-def initialise(model: nn.Module, scheme: str) -> None:
-    """glorot_uniform: Keras' default (Glorot-uniform weights, zero biases); torch_default: as built."""
-    if scheme not in INITS:
-        raise ValueError(f"unknown init {scheme!r}; known: {', '.join(INITS)}")
-    if scheme == "glorot_uniform":
-        for m in linear_layers(model):
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
 
 
 def layer_gradient_norms(model: nn.Module, loss_fn, x: torch.Tensor, y: torch.Tensor) -> list[dict]:
@@ -70,7 +59,7 @@ def gradient_norm_run(
     depth: int,
     width: int,
     activation: str,
-    init: str = "glorot_uniform",
+    init: str = "keras",
     optimizer: str = "adam",
     lr: float = 1e-3,
     batch_size: int = 128,
@@ -81,7 +70,7 @@ def gradient_norm_run(
     threads: int = 1,
     log: Callable[[str], None] = print,
 ) -> GradNormResult:
-    """Build a `depth`-hidden-layer MLP, measure its layer gradient norms, train, measure again."""
+    """Build a `depth`-hidden-layer MLP (starting weights `init`, see `nnlab.models.initialise`), measure its layer gradient norms, train, measure again."""
     torch.set_num_threads(max(1, threads))
     dev = resolve_device(device)
     torch.manual_seed(seed)

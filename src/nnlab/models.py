@@ -118,5 +118,29 @@ def build_model(spec: dict, image_shape: tuple[int, int, int], n_classes: int) -
     raise ValueError(f"unknown model kind {kind!r}; known: mlp, cnn")
 
 
+INITS = ("keras", "torch")
+# Layers with a weight and a bias that Keras builds with Glorot-uniform weights and zero biases.
+INIT_LAYERS = (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)
+
+
+def initialise(model: nn.Module, scheme: str) -> None:
+    """Set the starting weights of every dense and convolution layer of `model`, in place.
+
+    keras: Keras's default for Dense, Conv2D and Conv2DTranspose (what the original trained with):
+    weights U(±sqrt(6 / (fan_in + fan_out))) (Glorot-uniform), biases 0. For a convolution Keras
+    counts fan_in = kernel area x input channels and fan_out = kernel area x output channels, as
+    torch's xavier_uniform_ does. torch: the layers as torch builds them, U(±1/sqrt(fan_in)) for
+    weights and biases. Draws from the global torch RNG, layer by layer in module order (seeded).
+    """
+    if scheme not in INITS:
+        raise ValueError(f"unknown init {scheme!r}; known: {', '.join(INITS)} (config key `init`)")
+    if scheme == "keras":
+        for m in model.modules():
+            if isinstance(m, INIT_LAYERS):
+                nn.init.xavier_uniform_(m.weight)
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+
+
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())

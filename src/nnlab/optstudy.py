@@ -50,15 +50,62 @@ def _best(sweep_rows: list[dict]) -> dict | None:
     return max(ok, key=lambda r: (r["val_accuracy_mean"], -r["lr"])) if ok else None
 
 
+def _prediction_stats_by_optimizer(finals: list, predictions: list, n_classes: int) -> dict[str, list[dict]]:
+    stats: dict[str, list[dict]] = {}
+    for final, pred in zip(finals, predictions, strict=True):
+        s = prediction_stats(pred, n_classes)
+        if s is not None:
+            stats.setdefault(read_rows(final)[0]["optimizer"], []).append(s)
+    return stats
+
+
+def _pooled_top(runs: list[dict], n_classes: int) -> tuple[list[int], int | None]:
+    """Predicted-class counts pooled over runs, and the most predicted class (None without runs)."""
+    pooled = [sum(s["pred"][k] for s in runs) for k in range(n_classes)]
+    return pooled, (max(range(n_classes), key=lambda k: (pooled[k], -k)) if sum(pooled) else None)
+
+
+SEQ_FIELDS = ["seq_runs", "seq_diverged", "seq_test_accuracy_mean", "seq_test_accuracy_std", "seq_test_loss_mean",
+              "seq_top_class", "seq_top_class_share", "seq_top_class_share_min"]  # fmt: skip
+
+
+def _sequential_columns(sequential: dict[str, list] | None, n_classes: int) -> dict[str, dict]:
+    """Per optimizer, the sequential protocol's stage in the `seq_*` columns of the table."""
+    if not sequential or not sequential["final"]:
+        return {}
+    stats = _prediction_stats_by_optimizer(sequential["final"], sequential["predictions"], n_classes)
+    out = {}
+    for row in summarize(sequential["final"], sequential["timing"], sequential["history"], ["optimizer"]):
+        runs = stats.get(row["optimizer"], [])
+        pooled, top = _pooled_top(runs, n_classes)
+        out[row["optimizer"]] = {
+            "seq_runs": row["runs"],
+            "seq_diverged": row["diverged"],
+            "seq_test_accuracy_mean": row["test_accuracy_mean"],
+            "seq_test_accuracy_std": row["test_accuracy_std"],
+            "seq_test_loss_mean": row["test_loss_mean"],
+            "seq_top_class": top if top is not None else "",
+            "seq_top_class_share": pooled[top] / sum(pooled) if top is not None else float("nan"),
+            "seq_top_class_share_min": min((s["top_share"] for s in runs), default=float("nan")),
+        }
+    return out
+
+
 def summarize_task29(
-    test: dict[str, list], sweep: dict[str, list], optimizers: list[str], n_classes: int = 10
+    test: dict[str, list],
+    sweep: dict[str, list],
+    optimizers: list[str],
+    n_classes: int = 10,
+    sequential: dict[str, list] | None = None,
 ) -> tuple[list[dict], list[dict], list[dict]]:
     """Aggregate the runs into (table, sweep, predictions) rows.
 
     `test` has lists final/timing/history/predictions of the runs at the original settings (on the
-    test set); `sweep` has final/timing/history of the learning-rate sweep (on the validation split).
+    test set); `sweep` has final/timing/history of the learning-rate sweep (on the validation split);
+    `sequential` (optional) final/timing/history/predictions of the sequential protocol's stages.
     table: one row per optimizer (in `optimizers` order): test accuracy mean ± std over seeds, the
-    most predicted class and its share of the test images, the best sweep learning rate.
+    most predicted class and its share of the test images, the best sweep learning rate, and the
+    same optimiser's stage in the sequential protocol (`SEQ_FIELDS`, NaN/empty without one).
     sweep: one row per (optimizer, lr) with validation accuracy mean ± std and diverged runs.
     predictions: one row per (optimizer, class): share of test images predicted as / labelled as it.
     """
@@ -68,21 +115,19 @@ def summarize_task29(
             sweep_rows.append({k.replace("test_", "val_"): v for k, v in r.items()})
     sweep_rows.sort(key=lambda r: (optimizers.index(r["optimizer"]), r["lr"]))
 
-    stats: dict[str, list[dict]] = {}
-    for final, pred in zip(test["final"], test["predictions"], strict=True):
-        s = prediction_stats(pred, n_classes)
-        if s is not None:
-            stats.setdefault(read_rows(final)[0]["optimizer"], []).append(s)
+    stats = _prediction_stats_by_optimizer(test["final"], test["predictions"], n_classes)
+    seq = _sequential_columns(sequential, n_classes)
+    no_seq = {k: "" if k == "seq_top_class" else 0 if k in ("seq_runs", "seq_diverged") else float("nan")
+              for k in SEQ_FIELDS}  # fmt: skip
 
     table, shares = [], []
     base = summarize(test["final"], test["timing"], test["history"], ["optimizer", "lr"])
     for row in sorted(base, key=lambda r: optimizers.index(r["optimizer"])):
         opt = row["optimizer"]
         runs = stats.get(opt, [])
-        pooled = [sum(s["pred"][k] for s in runs) for k in range(n_classes)]
+        pooled, top = _pooled_top(runs, n_classes)
         labels = runs[0]["label"] if runs else [0] * n_classes
         total, n_labels = sum(pooled), sum(labels)
-        top = max(range(n_classes), key=lambda k: (pooled[k], -k)) if total else None
         top_label = max(range(n_classes), key=lambda k: (labels[k], -k)) if n_labels else None
         mine = [r for r in sweep_rows if r["optimizer"] == opt]
         best = _best(mine)
@@ -101,6 +146,7 @@ def summarize_task29(
             best_val_accuracy_std=best["val_accuracy_std"] if best else float("nan"),
             best_val_runs=best["runs"] - best["diverged"] if best else 0,
             original_lr_val_accuracy_mean=at_original["val_accuracy_mean"] if at_original else float("nan"),
+            **seq.get(opt, no_seq),
         )
         table.append(row)
         for k in range(n_classes):

@@ -6,6 +6,7 @@ Figures are drawn with English labels; `use_language` makes `save` rewrite every
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from nnlab.io import atomic_path  # noqa: E402
+from nnlab.io import write_bytes  # noqa: E402
 from nnlab.results import read_rows  # noqa: E402
 
 _WORDS: list[tuple[re.Pattern, str]] = []  # (English label, as a pattern; its translation)
@@ -65,14 +66,17 @@ def _fill(translation: str, pieces: list[str]) -> str:
 
 
 def save(fig, path) -> None:
+    """Render in memory, then write atomically (`nnlab.io.write_bytes`: on a full disk matplotlib's
+    PDF writer fails with an unrelated AttributeError)."""
     if _WORDS:
         for t in fig.findobj(matplotlib.text.Text):
             if t.get_text():
                 t.set_text(translate(t.get_text()))
-    with atomic_path(path) as tmp:
-        # No timestamps in the file, so an unchanged figure is byte-identical on rerun.
-        fig.savefig(tmp, bbox_inches="tight", metadata={"CreationDate": None} if str(path).endswith(".pdf") else None)
+    buf, fmt = io.BytesIO(), Path(path).suffix[1:]
+    # No timestamps in the file, so an unchanged figure is byte-identical on rerun.
+    fig.savefig(buf, format=fmt, bbox_inches="tight", metadata={"CreationDate": None} if fmt == "pdf" else None)
     plt.close(fig)
+    write_bytes(path, buf.getbuffer())
 
 
 def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | None = None) -> None:

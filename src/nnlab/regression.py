@@ -17,7 +17,7 @@ from torch import nn
 
 from nnlab.engine import setup_run
 from nnlab.loop import EpochLoop
-from nnlab.models import ACTIVATIONS, count_parameters
+from nnlab.models import ACTIVATIONS, count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
 from nnlab.results import write_rows
@@ -118,6 +118,7 @@ def train_regressor(
     log_every: int = 50,
     checkpoint: str | None = None,
     checkpoint_every_s: float = 2.0,
+    init: str = "keras",
     precision: str = "auto",
 ) -> RegressionResult:
     """Fit `build_regressor(hidden)` to (x, y) with the MSE and mini-batches in seeded random order.
@@ -130,12 +131,15 @@ def train_regressor(
     saving each one would slow the run by a quarter) and after the last epoch, and a run started
     again with the same settings and data resumes from it, with the same result on the CPU as an
     uninterrupted run. `precision`: see `nnlab.precision`; the grid predictions are float32.
+    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
     """
     settings = dict(hidden=list(hidden), activation=activation, optimizer=optimizer, lr=lr, epochs=epochs,
                     batch_size=batch_size, seed=seed, grid_size=grid_size, grid_range=list(grid_range),
-                    center_radius=center_radius, device=device, threads=threads)  # fmt: skip
+                    center_radius=center_radius, device=device, threads=threads, init=init)  # fmt: skip
     dev = setup_run(seed, device, threads)
-    model = build_regressor(hidden, activation).to(dev)
+    model = build_regressor(hidden, activation)
+    initialise(model, init)
+    model = model.to(dev)
     settings["precision"] = precision = resolve_precision(precision, dev, model)
     opt = build_optimizer(optimizer, model.parameters(), lr)
     xt = torch.as_tensor(x, dtype=torch.float32, device=dev)

@@ -25,6 +25,7 @@ Imports no plotting or report code.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,9 +36,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from nnlab.engine import resolve_device, setup_run, to_tensors
-from nnlab.io import atomic_path
+from nnlab.io import write_bytes
 from nnlab.loop import EpochLoop
-from nnlab.models import count_parameters
+from nnlab.models import count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
 
@@ -215,6 +216,7 @@ def train_vae(
     threads: int = 1,
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
+    init: str = "keras",
     precision: str = "auto",
 ) -> VAEResult:
     """Train a ConvVAE with Adam on -ELBO; per epoch, train (running mean) and test ELBO terms.
@@ -223,11 +225,14 @@ def train_vae(
     with the same settings and data resumes from it, with the same result on the CPU as an
     uninterrupted run (the global RNG that draws the reparameterisation noise is restored too).
     `precision`: see `nnlab.precision` and `elbo_terms`.
+    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
     """
     settings = dict(latent_dim=latent_dim, channels=list(channels), likelihood=likelihood, lr=lr, epochs=epochs,
-                    batch_size=batch_size, seed=seed, device=device, threads=threads)  # fmt: skip
+                    batch_size=batch_size, seed=seed, device=device, threads=threads, init=init)  # fmt: skip
     dev = setup_run(seed, device, threads)
-    model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood).to(dev)
+    model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood)
+    initialise(model, init)
+    model = model.to(dev)
     settings["precision"] = precision = resolve_precision(precision, dev, model)
     opt = build_optimizer("adam", model.parameters(), lr)
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
@@ -275,8 +280,9 @@ def train_vae(
 def save_vae(model: ConvVAE, path) -> None:
     """Checkpoint (architecture spec + weights), written atomically."""
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    with atomic_path(path) as tmp:
-        torch.save({"spec": model.spec(), "state_dict": state}, tmp)
+    buf = io.BytesIO()  # serialised in memory, so that a full disk is an error naming the file
+    torch.save({"spec": model.spec(), "state_dict": state}, buf)
+    write_bytes(path, buf.getbuffer())
 
 
 def load_vae(path, device: str = "cpu") -> ConvVAE:

@@ -3,8 +3,6 @@ import os
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
-
 SRC = Path(workflow.basedir) / "src"
 # Jobs import the package from the source tree, so it works in a conda env without installing it.
 sys.path.insert(0, str(SRC))
@@ -14,10 +12,18 @@ from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
 from nnlab.report.languages import language_dir  # noqa: E402
 
+
+def stop(message):
+    """End the run before any job with `message` (what is wrong, how to fix it): a user's mistake
+    gets no traceback (Snakemake prints one with a WorkflowError)."""
+    print(message, file=sys.stderr)
+    sys.exit(1)
+
+
 try:
     validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 except ConfigError as err:
-    raise WorkflowError(str(err)) from None
+    stop(err)
 
 DATA_DIR = os.environ.get("NNLAB_DATA") or config["data"]["dir"]
 # config.yaml as shipped holds the original's settings; the report lists what this build changed.
@@ -43,7 +49,7 @@ def code(*modules):
 
     Snakemake tracks a `script:` file's code but not what it imports, hence this list.
     """
-    base = ["__init__.py", "io.py"]
+    base = ["__init__.py", "io.py", "errors.py"]
     return sorted(f"src/nnlab/{m}" for m in base + list(modules))
 
 
@@ -63,7 +69,9 @@ TRAIN_CODE = code(
 )
 PLOT_CODE = code("plots.py", "results.py")
 VAE_CODE = sorted({*TRAIN_CODE, *code("vae.py")})  # tasks 32, 33 (vae.py imports the engine)
-REPORT_CODE = sorted({*code("results.py", "optstudy.py", "precision.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))})
+REPORT_CODE = sorted(
+    {*code("results.py", "optstudy.py", "precision.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))}
+)
 
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
 # rules take them all as inputs, and each figure is also an input of the LaTeX compile.
@@ -92,7 +100,7 @@ def source_files(wildcards):
         return []
     src = find_source(wildcards.dataset, DATA_DIR)
     if src.kind == "download" and settings["source"] == "files":
-        raise WorkflowError(
+        stop(
             f"No {wildcards.dataset} files in {DATA_DIR} (datasets.{wildcards.dataset}.source: files).\n"
             f"Expected: {expected_layouts(wildcards.dataset, Path(DATA_DIR))}.\n"
             f"Fix: copy them there, set NNLAB_DATA to a folder that has them, or use source: auto to download."
@@ -184,6 +192,13 @@ def t29_test_runs(name):
         for opt in T29["optimizers"]
         for seed in T29["seeds"]
     ]
+
+
+def t29_sequential_runs(name):
+    """One CSV per stage and seed of the sequential protocol (none when it is not among the protocols)."""
+    if "sequential" not in T29["protocols"]:
+        return []
+    return [f"{T29_SEQ}/{opt}/{name}.csv".format(seed=seed) for seed in T29["seeds"] for opt in T29["optimizers"]]
 
 
 def t29_sweep_runs(name):

@@ -52,14 +52,14 @@ rule gradnorms_task23:
         ENV_TORCH
     threads: config["threads"]
     resources:
-        mem_mb=2500,
+        mem_mb=1000,  # peak resident memory 760 MB (depth 20, real MNIST), +30 %
         runtime=30,
     params:
         run=lambda wc: {
             "depth": int(wc.depth),
             "width": T23["width"],
             "activation": wc.activation,
-            "init": T23["init"],
+            "init": config["init"],
             "optimizer": T23["optimizer"],
             "lr": T23["lr"],
             "batch_size": T23["batch_size"],

@@ -21,7 +21,7 @@ rule train_task24:
         ENV_TORCH
     threads: config["threads"]
     resources:
-        mem_mb=3000,
+        mem_mb=1100,  # peak resident memory 820 MB (real MNIST, 2 threads), +30 %
         runtime=20,
     params:
         run=lambda wc: {
@@ -33,6 +33,7 @@ rule train_task24:
             "batch_size": T24["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
         },
         labels=lambda wc: {"task": 24, "loss": wc.loss, "seed": int(wc.seed)},

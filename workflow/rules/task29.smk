@@ -1,5 +1,6 @@
 T29 = config["task29"]
 T29_RUN = "results/task29/{split}/{optimizer}/lr{lr}/seed{seed}"
+T29_SEQ = "results/task29/sequential/seed{seed}"  # one folder per stage (optimiser) inside
 T29_OPTIMIZERS = "|".join(["sgd", "adadelta", "adagrad", "adam", "ftrl", "rmsprop"])
 
 from nnlab.optstudy import lr_tag  # noqa: E402  (src/ is on sys.path: common.smk)
@@ -7,12 +8,10 @@ from nnlab.optstudy import lr_tag  # noqa: E402  (src/ is on sys.path: common.sm
 for _opt in T29["optimizers"]:
     for _key in ("lr", "options"):
         if _opt not in T29[_key]:
-            raise WorkflowError(f"task29.{_key} has no entry for optimizer {_opt!r} (listed in task29.optimizers)")
+            stop(f"task29.{_key} has no entry for optimizer {_opt!r} (listed in task29.optimizers)")
 for _opt in T29["sweep"]["optimizers"]:
     if _opt not in T29["optimizers"] or _opt not in T29["sweep"]["lrs"]:
-        raise WorkflowError(
-            f"task29.sweep.optimizers lists {_opt!r}, which needs an entry in task29.optimizers and task29.sweep.lrs"
-        )
+        stop(f"task29.sweep.optimizers lists {_opt!r}, which needs an entry in task29.optimizers and task29.sweep.lrs")
 
 
 rule train_task29:
@@ -39,9 +38,9 @@ rule train_task29:
         ENV_TORCH
     threads: config["threads"]
     resources:
-        # measured on MNIST (1024-256-256, 1 thread): 0.82-0.87 GB peak RSS; 47-152 s CPU per 10-epoch run,
-        # 2.5-12 min wall on the shared 2-core machine
-        mem_mb=3000,
+        # measured on MNIST (1024-256-256): 0.84-0.86 GB peak resident memory whatever the optimiser
+        # (+30 %); 47-152 s CPU per 10-epoch run, 2.5-12 min wall on the shared 2-core machine
+        mem_mb=1100,
         runtime=30,
     params:
         run=lambda wc: {
@@ -54,6 +53,7 @@ rule train_task29:
             "batch_size": T29["batch_size"],
             "seed": int(wc.seed),
             "device": config["device"],
+            "init": config["init"],
             "precision": config["precision"],
         },
         split=lambda wc: {
@@ -73,6 +73,51 @@ rule train_task29:
         "../../scripts/train_classifier.py"
 
 
+rule train_task29_sequential:
+    """Task 29, sequential protocol: one network per seed, trained with each optimiser in the table's
+    order for the same epochs, each stage from the previous stage's final weights with a fresh
+    optimiser state; each stage checkpoints, and its CSVs are written per stage."""
+    input:
+        **dataset_files(T29["dataset"]),
+        code=sorted({*TRAIN_CODE, *DATA_CODE, *code("sequential.py")}),
+    output:
+        **{
+            name: [f"{T29_SEQ}/{opt}/{name}.csv" for opt in T29["optimizers"]]
+            for name in ("history", "final", "timing", "predictions")
+        },
+    log:
+        log_path("train_task29_sequential", "seed{seed}"),
+    benchmark:
+        bench_path("train_task29_sequential", "seed{seed}")
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        # one fresh run's memory (the weights of one stage carried to the next are 4 MB); its time per stage
+        mem_mb=3000,
+        runtime=30 * len(T29["optimizers"]),
+    params:
+        run=lambda wc: {
+            "model_spec": T29["model"],
+            "loss": "cross_entropy",
+            "epochs": T29["epochs"],
+            "batch_size": T29["batch_size"],
+            "seed": int(wc.seed),
+            "device": config["device"],
+            "init": config["init"],
+            "precision": config["precision"],
+        },
+        stages=[
+            {"optimizer": opt, "lr": T29["lr"][opt], "optimizer_options": T29["options"][opt]}
+            for opt in T29["optimizers"]
+        ],
+        labels=lambda wc: {"task": 29, "split": "sequential", "seed": int(wc.seed)},
+    message:
+        "Training task 29 (sequential protocol): one network through every optimiser in turn, seed {wildcards.seed}"
+    script:
+        "../../scripts/train_sequential.py"
+
+
 rule summarize_task29:
     """Task 29: per optimiser, test accuracy mean ± std, the most predicted class and its share, and
     the best learning rate of the sweep (by validation accuracy); the sweep table; prediction shares."""
@@ -84,6 +129,10 @@ rule summarize_task29:
         sweep_final=t29_sweep_runs("final"),
         sweep_timing=t29_sweep_runs("timing"),
         sweep_history=t29_sweep_runs("history"),
+        seq_final=t29_sequential_runs("final"),
+        seq_timing=t29_sequential_runs("timing"),
+        seq_history=t29_sequential_runs("history"),
+        seq_predictions=t29_sequential_runs("predictions"),
         code=code("results.py", "optstudy.py"),
     output:
         table=report(
@@ -160,7 +209,11 @@ rule plot_task29:
         "../../scripts/plot_task29.py"
 
 
-TARGETS.extend(p for n in ("history", "final", "timing", "predictions") for p in t29_test_runs(n) + t29_sweep_runs(n))
+TARGETS.extend(
+    p
+    for n in ("history", "final", "timing", "predictions")
+    for p in t29_test_runs(n) + t29_sweep_runs(n) + t29_sequential_runs(n)
+)
 REPORT_INPUTS.update(
     task29_table="results/task29/table.csv",
     task29_sweep="results/task29/sweep.csv",
@@ -186,5 +239,7 @@ for _opt in T29["sweep"]["optimizers"]:
         lr=[lr_tag(lr) for lr in T29["sweep"]["lrs"][_opt]],
         seed=T29["sweep"]["seeds"],
     )
+if "sequential" in T29["protocols"]:
+    register_benchmarks("train_task29_sequential", "seed{seed}", seed=T29["seeds"])
 register_benchmarks("summarize_task29")
 register_benchmarks("plot_task29")

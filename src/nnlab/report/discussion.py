@@ -23,3 +23,20 @@ def compare(a: dict, b: dict, metric: str = "test_accuracy") -> dict:
         se = math.sqrt(sa**2 / na + sb**2 / nb)
         verdict = "significant" if diff > 2 * se else "within noise"
     return {"winner": winner, "loser": loser, "diff": diff, "se": se, "verdict": verdict}
+
+
+def versus_original(mean: float, std: float, runs: int, original: float | None) -> dict | None:
+    """Our mean over `runs` seeds against the original's single number: does it agree within noise?
+
+    The original ran once, so its own seed noise is taken to be ours: the difference has standard
+    error std * sqrt(1 + 1/runs), and it agrees when within twice that ("agrees"), else "differs".
+    With one seed there is no noise estimate ("unknown"). None without an original number.
+    """
+    if original is None or mean is None or math.isnan(mean):
+        return None
+    diff = mean - original
+    if runs < 2:
+        return {"ours": mean, "std": std, "original": original, "diff": diff, "se": float("nan"), "verdict": "unknown"}
+    se = std * math.sqrt(1 + 1 / runs)
+    verdict = "agrees" if abs(diff) <= 2 * se else "differs"
+    return {"ours": mean, "std": std, "original": original, "diff": diff, "se": se, "verdict": verdict}

@@ -2,7 +2,8 @@
 
 `inputs` are the render job's named inputs (e.g. task24_table), `cfg` the task's config block,
 `original` the task's numbers from report/original.yaml, `rel` maps a results path to the path the
-.tex file includes it by. A task whose builder or inputs are absent shows a "not run" box.
+.tex file includes it by. Each context also gets `init`, the config's initialisation of every network
+(sentence: report/init.tex.j2). A task whose builder or inputs are absent shows a "not run" box.
 """
 
 from __future__ import annotations
@@ -30,5 +31,8 @@ def build_sections(inputs: dict, config: dict, original: dict, rel) -> dict:
     for task_id, build in BUILDERS.items():
         key = f"task{task_id}"
         if any(name.startswith(key + "_") for name in inputs):
-            sections[task_id] = build(inputs, config.get(key, {}), original.get(key, {}), rel)
+            # every section also knows the networks' starting weights (one setting for all tasks)
+            sections[task_id] = build(inputs, config.get(key, {}), original.get(key, {}), rel) | {
+                "init": config.get("init")
+            }
     return sections

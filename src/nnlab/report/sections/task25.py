@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from nnlab.results import mean_std, read_rows
 
 DIP_MARGIN = 0.25  # relative difference of the grid RMSE inside vs outside the dip that counts as a difference
 
 
-def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
-    """`inputs`: task25_table, task25_surface, task25_loss; `cfg`: config["task25"]."""
-    rows = read_rows(inputs["task25_table"])
-    ok = [r for r in rows if r["status"] == "ok"]
+def reading_facts(ok: list[dict]) -> dict | None:
+    """Errors and convergence facts over the finished runs of one reading (batch size); None without any."""
     facts = None
     if ok:
         stat = lambda key: mean_std([r[key] for r in ok])  # noqa: E731
@@ -45,12 +45,39 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         facts["dip_margin"] = DIP_MARGIN
         # the run "looks converged" on a linear axis when most of the decrease is done by the claim epoch
         facts["looks_flat"] = facts["linear_share"][0] >= 0.8
+    return facts
+
+
+def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
+    """`inputs`: task25_table, task25_surface, task25_loss; `cfg`: config["task25"].
+
+    The table has a row per run of every reading of the original's "batch の数は 100" (batch size
+    `cfg["batch_size"]`, the main reading, and `cfg["alt_batch_sizes"]`); the figures and the main
+    facts are the main reading's, `readings` holds each reading's convergence facts side by side.
+    """
+    rows = read_rows(inputs["task25_table"])
+    main = cfg["batch_size"]
+    for r in rows:
+        r.setdefault("batch_size", main)  # tables from before the readings have the main one only
+    sizes = [main, *(b for b in cfg.get("alt_batch_sizes", []) if b != main)]
+    readings = []
+    for b in sizes:
+        mine = [r for r in rows if r["batch_size"] == b]
+        if mine:
+            ok = [r for r in mine if r["status"] == "ok"]
+            steps = math.ceil(cfg["data"]["n"] / b)
+            readings.append({"batch_size": b, "steps": steps, "main": b == main, "runs": len(mine),
+                             "facts": reading_facts(ok)})  # fmt: skip
+    facts = reading_facts([r for r in rows if r["status"] == "ok" and r["batch_size"] == main])
+    fits = [g for g in readings if g["facts"] and g["facts"]["holds"] == "all"]
     return {
         "setup": cfg,
         "widths": "-".join(map(str, [2, *cfg["model"]["hidden"], 1])),
         "rows": rows,
-        "diverged": len(rows) - len(ok),
+        "diverged": sum(1 for r in rows if r["status"] != "ok" and r["batch_size"] == main),
         "facts": facts,
+        "readings": readings,
+        "claim_fits": fits,
         "original": original,
         "figures": {"surface": rel(inputs["task25_surface"]), "loss": rel(inputs["task25_loss"])},
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nnlab.report.discussion import compare
+from nnlab.report.discussion import compare, versus_original
 from nnlab.results import read_rows
 
 
@@ -52,6 +52,12 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "time_ratio": rows[-1]["seconds_per_epoch"] / rows[0]["seconds_per_epoch"] if len(rows) > 1 else None,
         "param_ratio": rows[-1]["parameters"] / rows[0]["parameters"] if len(rows) > 1 else None,
     }
+    best = facts["best"]
+    facts["best_vs"] = (
+        versus_original(best["test_accuracy_mean"], best["test_accuracy_std"], best["runs"] - best["diverged"],
+                        best["original"])
+        if best else None
+    )  # fmt: skip
     return {
         "setup": cfg,
         "seeds": len(cfg["seeds"]),

@@ -111,6 +111,9 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
             cnn, mlp = by_model["cnn"], by_model["mlp"]
             d["gap"] = gap(cnn, mlp, n_test)
             d["gap"]["original"] = orig["cnn"] - orig["mlp"] if {"cnn", "mlp"} <= set(orig) else None
+            # the original's gap within twice our standard error of the gap (seeds, or test sampling with one seed)
+            if d["gap"]["original"] is not None:
+                d["gap"]["agrees"] = abs(d["gap"]["value"] - d["gap"]["original"]) <= 2 * d["gap"]["se"]
             d["gap"]["equal_epochs"] = cnn["epochs"] == mlp["epochs"]
             d["gap"]["mlp_parameters"] = mlp["parameters"]
             d["gap"]["cnn_parameters"] = cnn["parameters"]
