@@ -84,8 +84,8 @@ rule summarize_task24:
 rule plot_task24:
     """Task 24: learning curves (accuracy and loss per epoch) for each loss."""
     input:
-        figure_words=FIGURE_WORDS,
         **{loss: expand(f"{T24_RUN}/history.csv", loss=loss, seed=T24["seeds"]) for loss in T24["losses"]},
+        figure_words=FIGURE_WORDS,
         code=PLOT_CODE,
     output:
         accuracy=report(

@@ -165,11 +165,11 @@ rule summarize_task29:
 rule plot_task29:
     """Task 29: prediction histograms, test loss/accuracy per epoch per optimiser, sweep curves."""
     input:
-        figure_words=FIGURE_WORDS,
         **{
             opt: [f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{s}/history.csv" for s in T29["seeds"]]
             for opt in T29["optimizers"]
         },
+        figure_words=FIGURE_WORDS,
         table="results/task29/table.csv",
         sweep="results/task29/sweep.csv",
         predictions="results/task29/predictions.csv",
