@@ -17,7 +17,9 @@ from nnlab.results import write_predictions, write_run
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
-with tee_to(sm.log[0]):
+on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
+# The whole job under its memory request: loading the data and writing the outputs count too.
+with tee_to(sm.log[0]), memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
     data = load_cache(sm.input.npz, sm.input.meta)
     split = getattr(sm.params, "split", None)
     if split and split["validation"]:
@@ -26,11 +28,9 @@ with tee_to(sm.log[0]):
     print(f"run {sm.params.labels}: {sm.params.run}")
     # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
     checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
-    on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
-    with memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
-        result = train_classifier(
-            data, threads=sm.threads, checkpoint=str(checkpoint), progress=sys.__stderr__.isatty(), **sm.params.run
-        )
+    result = train_classifier(
+        data, threads=sm.threads, checkpoint=str(checkpoint), progress=sys.__stderr__.isatty(), **sm.params.run
+    )
     write_run(result, sm.params.labels, sm.output.history, sm.output.final, sm.output.timing)
     if "predictions" in sm.output.keys():
         # A diverged network has no meaningful predictions: the file then holds only its header.

@@ -98,3 +98,57 @@ def test_registered_and_options_pass_through():
         build_optimizer("sgd", [w], 0.01, {"rho": 0.9})
     with pytest.raises(ValueError, match="learning_rate_power must be <= 0"):
         Ftrl([w], learning_rate_power=0.5)
+
+
+def reference_step(w, grad, n, z, lr, power, l1, l2, shrink, beta):
+    """The update written tensor-wide, op by op as in the module docstring (the former implementation)."""
+    g = grad if shrink == 0 else grad + 2 * shrink * w
+    n_new = n + g * g
+    n_pow_new = n_new.sqrt() if power == 0.5 else n_new.pow(power)
+    n_pow = n.sqrt() if power == 0.5 else n.pow(power)
+    sigma = (n_pow_new - n_pow) / lr
+    z.add_(g - sigma * w)
+    denom = (n_pow_new + beta) / lr + 2 * l2
+    w.copy_(torch.where(z.abs() > l1, (torch.sign(z) * l1 - z) / denom, torch.zeros_like(w)))
+    n.copy_(n_new)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"l1_regularization_strength": 0.002, "l2_regularization_strength": 0.1, "beta": 1.0},
+        {"l2_shrinkage_regularization_strength": 0.2},
+        {"learning_rate_power": -0.3},
+    ],
+)
+def test_sliced_update_matches_the_tensor_wide_formula(options):
+    # Float32 tensors larger than one slice (nnlab.ftrl.CHUNK), a channels-last conv weight and a
+    # bias, over several steps of random gradients: bit for bit for the default power -0.5 (sqrt
+    # is correctly rounded); another power's pow() may round its last elements differently.
+    import nnlab.ftrl
+
+    torch.manual_seed(0)
+    shapes = [(nnlab.ftrl.CHUNK + 1000, 3), (64, 8, 3, 3), (64,)]
+    params = [torch.nn.Parameter(torch.randn(s) * 0.05) for s in shapes]
+    params[1].data = params[1].data.to(memory_format=torch.channels_last)
+    opt = Ftrl(params, lr=0.01, **options)
+    group = opt.param_groups[0]
+    hyper = (group["lr"], -group["learning_rate_power"], group["l1_regularization_strength"],
+             group["l2_regularization_strength"], group["l2_shrinkage_regularization_strength"], group["beta"])  # fmt: skip
+    ref = [(p.detach().clone(), torch.full_like(p, 0.1), torch.zeros_like(p)) for p in params]
+    for _ in range(5):
+        grads = [torch.randn_like(p) * 0.01 for p in params]
+        for p, g in zip(params, grads):
+            p.grad = g
+        opt.step()
+        for (w, n, z), g in zip(ref, grads):
+            reference_step(w, g, n, z, *hyper)
+    for p, (w, n, z) in zip(params, ref):
+        state = opt.state[p]
+        if "learning_rate_power" in options:
+            assert (p - w).abs().max() < 1e-6 and (state["linear"] - z).abs().max() < 1e-6
+        else:
+            assert torch.equal(p.detach(), w) and torch.equal(state["accumulator"], n)
+            assert torch.equal(state["linear"], z)
+    assert (params[0] == 0).sum() < params[0].numel()  # the weights moved (not all zeroed by l1)

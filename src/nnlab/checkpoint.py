@@ -9,13 +9,15 @@ checkpoint from different settings is ignored and the run starts clean.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from nnlab.io import atomic_path
+from nnlab.io import write_bytes
 
 
 def fingerprint(settings: dict, *arrays: np.ndarray) -> str:
@@ -26,17 +28,24 @@ def fingerprint(settings: dict, *arrays: np.ndarray) -> str:
 
 
 def save(path: str | Path, state: dict) -> None:
-    """Write atomically: a kill during the write leaves the previous checkpoint intact."""
-    with atomic_path(path) as tmp:
-        torch.save(state, tmp)
+    """Write atomically: a kill during the write leaves the previous checkpoint intact; serialised
+    in memory first (`nnlab.io.write_bytes`)."""
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    write_bytes(path, buf.getbuffer())
 
 
-def load(path: str | Path | None, fp: str) -> dict | None:
-    """The checkpoint at `path` if it exists and matches fingerprint `fp`, else None."""
+def load(path: str | Path | None, fp: str, log: Callable[[str], None] = print) -> dict | None:
+    """The checkpoint at `path` if it exists and matches fingerprint `fp`, else None; a damaged one,
+    or one from other settings, data or code, is ignored with one `log` line."""
     if path is None or not Path(path).exists():
         return None
     try:
         state = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception:  # a damaged file is as good as none: start clean
+    except Exception as err:  # a damaged file is as good as none: start clean
+        log(f"ignoring checkpoint {path}: unreadable ({type(err).__name__}); training starts clean")
         return None
-    return state if state.get("fingerprint") == fp else None
+    if not isinstance(state, dict) or state.get("fingerprint") != fp:
+        log(f"ignoring checkpoint {path}: written for other settings, data or code; training starts clean")
+        return None
+    return state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +12,14 @@ import yaml
 
 class ConfigError(ValueError):
     pass
+
+
+# JSON Schema counts 1e12 (a float) as an integer; the workflow would then fail deep in range() with a
+# traceback. An integer setting is written as one.
+_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda checker, v: isinstance(v, int) and not isinstance(v, bool)
+)
+Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_TYPES)
 
 
 def _where(path) -> str:
@@ -50,10 +59,14 @@ def overlay(base: dict, over: dict) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _validator(schema_path: str):
+    return Validator(read_yaml(schema_path))
+
+
 def validate_config(config: dict, schema_path: str | Path) -> None:
     """Raise ConfigError listing every problem in `config`, each naming its key."""
-    schema = read_yaml(schema_path)
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(str(schema_path))
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         lines = "\n".join(f"  - {_message(e)}" for e in errors)

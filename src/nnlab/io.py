@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+UMASK = os.umask(0)  # the process umask can only be read by setting it: put it back at once
+os.umask(UMASK)
 
 
 @contextlib.contextmanager
@@ -13,19 +17,34 @@ def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds.
 
     The suffix is kept so that writers which infer the format from it (matplotlib, numpy) work.
+    A full disk is reported against `path` (the writer's own error may name no file, or the temp one).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
-    os.close(fd)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp's 0600 would make every output private to its writer
+        os.close(fd)
         yield Path(tmp)
         os.replace(tmp, path)
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise OSError(err.errno, os.strerror(err.errno), str(path)) from err
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes(path: str | os.PathLike, data) -> None:
+    """Write `data` (bytes or a buffer) atomically: for formats rendered in memory first, so that a
+    full disk is a plain write error naming `path` (torch's and matplotlib's own file writers turn it
+    into errors that name no file)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)

@@ -1,4 +1,5 @@
-"""Send a job's output to its log file and to the terminal at once."""
+"""Send a job's output to its log file and to the terminal at once; show a failure the user can
+act on as its message, not a traceback."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from nnlab.errors import user_message
+
 
 class _Tee:
     def __init__(self, *streams):
@@ -14,13 +17,15 @@ class _Tee:
 
     def write(self, s):
         for st in self.streams:
-            st.write(s)
-            st.flush()
+            with contextlib.suppress(OSError):  # a full disk must not hide the message from the terminal
+                st.write(s)
+                st.flush()
         return len(s)
 
     def flush(self):
         for st in self.streams:
-            st.flush()
+            with contextlib.suppress(OSError):
+                st.flush()
 
     def isatty(self):
         return False
@@ -28,15 +33,22 @@ class _Tee:
 
 @contextlib.contextmanager
 def tee_to(log_path):
-    """Copy stdout and stderr into `log_path` for the duration; errors are logged, then re-raised."""
+    """Copy stdout and stderr into `log_path` for the duration. An error is logged with its traceback;
+    one the user can act on (`nnlab.errors.user_message`) is then printed as a message and the job
+    exits non-zero, anything else is re-raised."""
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as f:
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _Tee(old[0], f), _Tee(old[1], f)
         try:
             yield
-        except Exception:
-            f.write(traceback.format_exc())
-            raise
+        except Exception as err:
+            with contextlib.suppress(OSError):
+                f.write(traceback.format_exc())
+            message = user_message(err)
+            if message is None:
+                raise
+            print(f"{message}\n(Details: {log_path})", file=sys.stderr)
+            raise SystemExit(getattr(err, "exit_code", 1)) from None
         finally:
             sys.stdout, sys.stderr = old

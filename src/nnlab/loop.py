@@ -16,23 +16,39 @@ With a `checkpoint` path the state is saved (atomically) after every epoch (or e
 for epochs of milliseconds), and a run started again with the same settings and data resumes after
 the last saved epoch, bit-identical on the CPU to an uninterrupted run; a checkpoint from other
 settings or data is ignored and the run starts clean.
+
+SIGTERM (what Slurm sends at a time limit, some `GRACE_S` before SIGKILL) stops the loop cleanly:
+an epoch expected to end within `GRACE_S` is finished and saved, a longer one is abandoned (the
+checkpoint on disk then holds the last finished epoch); either way the job ends with `Stopped`, a
+one-line message, and the rerun resumes from the checkpoint.
 Knows nothing of Snakemake.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import pickle
+import signal
 import time
 from collections.abc import Callable, Sequence
 
 import torch
 
 from nnlab import checkpoint as ckpt
+from nnlab.errors import JobFailure
 
 # Part of every fingerprint; raise it when what a checkpoint holds changes, so that a file written
 # by older code is ignored (the run starts clean) instead of misread.
 FORMAT = 2
+# Seconds a stopped job may still spend finishing its epoch: well inside Slurm's default KillWait (30 s).
+GRACE_S = 10.0
+
+
+class Stopped(JobFailure):
+    """The job was sent SIGTERM; its message says what was saved."""
+
+    exit_code = 128 + signal.SIGTERM
 
 
 class EpochLoop:
@@ -68,6 +84,8 @@ class EpochLoop:
         self.status = "ok"
         self.extra: dict = {}  # the caller's state as of the last finished epoch (e.g. predictions)
         self.epoch = 0
+        self._saved_epoch = 0  # the last epoch the checkpoint on disk holds
+        self._in_epoch = self._terminated = False
         # Hashing the data costs a pass over it: only worth it when there is a checkpoint.
         self.fingerprint = ckpt.fingerprint({**(settings or {}), "format": FORMAT}, *data) if checkpoint else ""
         self._resume()
@@ -78,7 +96,7 @@ class EpochLoop:
         return dev if dev.type == "cuda" else None
 
     def _resume(self) -> None:
-        state = ckpt.load(self.checkpoint, self.fingerprint)
+        state = ckpt.load(self.checkpoint, self.fingerprint, self.log)
         if state is None:
             return
         self.model.load_state_dict(state["model"])
@@ -89,12 +107,49 @@ class EpochLoop:
         if (cuda := self._cuda()) is not None and state.get("cuda_rng") is not None:
             torch.cuda.set_rng_state(state["cuda_rng"], cuda)
         self.history, self.seconds, self.extra = pickle.loads(state["records"])
+        self._saved_epoch = len(self.history)
         self.log(f"resuming from {self.checkpoint} after epoch {len(self.history)}/{self.epochs}")
 
     def __iter__(self):
-        for epoch in range(len(self.history) + 1, self.epochs + 1):
-            self.epoch, self._start = epoch, time.perf_counter()
-            yield epoch
+        with self._sigterm_handled():
+            for epoch in range(len(self.history) + 1, self.epochs + 1):
+                if self._terminated:  # arrived during the last epoch or its save: stop before the next
+                    self._stop()
+                self.epoch, self._start, self._in_epoch = epoch, time.perf_counter(), True
+                yield epoch
+                self._in_epoch = False
+
+    @contextlib.contextmanager
+    def _sigterm_handled(self):
+        try:
+            previous = signal.signal(signal.SIGTERM, self._on_sigterm)
+        except ValueError:  # not the main thread: signals cannot be handled here
+            yield
+            return
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def _on_sigterm(self, signum, frame) -> None:
+        self._terminated = True
+        done = self.seconds[-1] if self.seconds else math.inf  # the last epoch's time: this one's estimate
+        if self._in_epoch and done - (time.perf_counter() - self._start) > GRACE_S:
+            self._stop(abandoned=True)  # raised into the epoch's code, which is left half done
+        # else: finish the epoch (saved, then stopped before the next one), or the save in progress
+
+    def _stop(self, abandoned: bool = False) -> None:
+        if self.checkpoint and not abandoned and self._saved_epoch < len(self.history):
+            self._save()
+        where = f"{self.epoch}/{self.epochs}" if abandoned else f"after epoch {len(self.history)}/{self.epochs}"
+        saved = (
+            f"the checkpoint {self.checkpoint} holds epoch {self._saved_epoch}; rerun the same command to resume from it"
+            if self.checkpoint and self._saved_epoch
+            else "no epoch was saved; a rerun starts over"
+        )
+        raise Stopped(
+            f"Stopped by SIGTERM (a time limit or a cancelled job) {'in epoch ' if abandoned else ''}{where}: {saved}."
+        )
 
     def diverged(self, loss: float, what: str = "training loss") -> bool:
         """True (and the run marked "diverged", with a log line) if `loss` is NaN or infinite."""
@@ -111,6 +166,7 @@ class EpochLoop:
         """
         self.history.append(row)
         self.seconds.append(time.perf_counter() - self._start)
+        self._in_epoch = False  # from here on a SIGTERM waits: the save below must not be cut short
         if extra is not None:
             self.extra = extra
         e, n = self.epoch, self.epochs
@@ -119,9 +175,9 @@ class EpochLoop:
             self.log(f"epoch {e}/{n}  {message}  {self.seconds[-1]:.1f}s  ETA {eta:.0f}s")
         if self.checkpoint and (e == n or time.perf_counter() - self._saved_at >= self.save_every_s):
             self._save()
-            self._saved_at = time.perf_counter()
 
     def _save(self) -> None:
+        self._saved_epoch, self._saved_at = len(self.history), time.perf_counter()
         cuda = self._cuda()
         ckpt.save(self.checkpoint, {
             "fingerprint": self.fingerprint,

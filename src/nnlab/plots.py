@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from nnlab.io import atomic_path  # noqa: E402
+from nnlab.io import write_bytes  # noqa: E402
 from nnlab.results import read_rows  # noqa: E402
 
 
 def save(fig, path) -> None:
-    with atomic_path(path) as tmp:
-        # No timestamps in the file, so an unchanged figure is byte-identical on rerun.
-        fig.savefig(tmp, bbox_inches="tight", metadata={"CreationDate": None} if str(path).endswith(".pdf") else None)
+    """Render in memory, then write atomically (`nnlab.io.write_bytes`: on a full disk matplotlib's
+    PDF writer fails with an unrelated AttributeError)."""
+    buf, fmt = io.BytesIO(), Path(path).suffix[1:]
+    # No timestamps in the file, so an unchanged figure is byte-identical on rerun.
+    fig.savefig(buf, format=fmt, bbox_inches="tight", metadata={"CreationDate": None} if fmt == "pdf" else None)
     plt.close(fig)
+    write_bytes(path, buf.getbuffer())
 
 
 def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | None = None) -> None:

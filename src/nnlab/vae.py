@@ -25,6 +25,7 @@ Imports no plotting or report code.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from nnlab.engine import resolve_device, setup_run, to_tensors
-from nnlab.io import atomic_path
+from nnlab.io import write_bytes
 from nnlab.loop import EpochLoop
 from nnlab.models import count_parameters, initialise
 from nnlab.optim import build_optimizer
@@ -279,8 +280,9 @@ def train_vae(
 def save_vae(model: ConvVAE, path) -> None:
     """Checkpoint (architecture spec + weights), written atomically."""
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    with atomic_path(path) as tmp:
-        torch.save({"spec": model.spec(), "state_dict": state}, tmp)
+    buf = io.BytesIO()  # serialised in memory, so that a full disk is an error naming the file
+    torch.save({"spec": model.spec(), "state_dict": state}, buf)
+    write_bytes(path, buf.getbuffer())
 
 
 def load_vae(path, device: str = "cpu") -> ConvVAE:

@@ -3,8 +3,6 @@ import os
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
-
 SRC = Path(workflow.basedir) / "src"
 # Jobs import the package from the source tree, so it works in a conda env without installing it.
 sys.path.insert(0, str(SRC))
@@ -13,10 +11,18 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.
 from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
 
+
+def stop(message):
+    """End the run before any job with `message` (what is wrong, how to fix it): a user's mistake
+    gets no traceback (Snakemake prints one with a WorkflowError)."""
+    print(message, file=sys.stderr)
+    sys.exit(1)
+
+
 try:
     validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 except ConfigError as err:
-    raise WorkflowError(str(err)) from None
+    stop(err)
 
 DATA_DIR = os.environ.get("NNLAB_DATA") or config["data"]["dir"]
 # config.yaml as shipped holds the original's settings; the report lists what this build changed.
@@ -35,7 +41,7 @@ def code(*modules):
 
     Snakemake tracks a `script:` file's code but not what it imports, hence this list.
     """
-    base = ["__init__.py", "io.py"]
+    base = ["__init__.py", "io.py", "errors.py"]
     return sorted(f"src/nnlab/{m}" for m in base + list(modules))
 
 
@@ -86,7 +92,7 @@ def source_files(wildcards):
         return []
     src = find_source(wildcards.dataset, DATA_DIR)
     if src.kind == "download" and settings["source"] == "files":
-        raise WorkflowError(
+        stop(
             f"No {wildcards.dataset} files in {DATA_DIR} (datasets.{wildcards.dataset}.source: files).\n"
             f"Expected: {expected_layouts(wildcards.dataset, Path(DATA_DIR))}.\n"
             f"Fix: copy them there, set NNLAB_DATA to a folder that has them, or use source: auto to download."

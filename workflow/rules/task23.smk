@@ -52,7 +52,7 @@ rule gradnorms_task23:
         ENV_TORCH
     threads: config["threads"]
     resources:
-        mem_mb=2500,
+        mem_mb=1000,  # peak resident memory 760 MB (depth 20, real MNIST), +30 %
         runtime=30,
     params:
         run=lambda wc: {

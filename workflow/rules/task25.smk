@@ -27,7 +27,7 @@ rule train_task25:
     # 2-core machine, 13 s with 1 thread on an idle one; same numbers either way)
     threads: 1
     resources:
-        mem_mb=1500,  # measured peak RSS about 690 MB (torch itself)
+        mem_mb=1000,  # peak resident memory about 770 MB (torch itself), +30 %
         # batch size 10 makes 10x the steps: measured 22 s CPU (4 min wall, loaded) vs 6 s for batch 100 at 200 epochs
         runtime=lambda wc: 10 if int(wc.batch) >= 100 else 30,
     params:

@@ -7,14 +7,15 @@ T27_EPOCHS = {int(w): int(e) for w, e in T27["epochs_by_width"].items()}
 
 
 # Resources, sized from measured runs on real MNIST (2-core Xeon shared with other engineers' jobs,
-# torch 2.14, 2 threads, eval batch 1000; peak RSS from `/usr/bin/time -v`, seconds from timing.csv):
-#   width     10:      7,960 parameters, peak RSS 0.84 GB,    4.7 s/epoch
-#   width   1000:    795,010 parameters, peak RSS 0.87 GB,     19 s/epoch
-#   width 100000: 79,500,010 parameters, peak RSS 2.83 GB (2.70 GiB), 2602 s/epoch wall at 33 % of the
-#                 CPU (load ~12 on 2 cores); 865 CPU seconds (559 user + 306 system), so ~430 s/epoch idle.
+# torch 2.14, 2 threads, eval batch 1000, bf16 autocast where `precision: auto` picks it; peak
+# resident memory from the memory guard's log line; seconds from timing.csv):
+#   width     10:      7,960 parameters, peak 0.82 GB,    4.7 s/epoch
+#   width  10000:  7,950,010 parameters, peak 0.98 GB
+#   width 100000: 79,500,010 parameters, peak 2.8 GB, 2602 s/epoch wall at 33 % of the CPU (load ~12
+#                 on 2 cores); 865 CPU seconds (559 user + 306 system), so ~430 s/epoch idle.
 # nnlab.sizing models memory as base + 16 bytes/parameter (Adam) + evaluation activations, x1.3:
-# width 100000 -> 3.7 GB declared for 2.7 GiB measured, far below the machine's 24 GiB. Runtime uses
-# the measured wall rate on the shared machine (2602 s / 79.5 M parameters per epoch), x2.
+# width 10 -> 1171 MB, 10000 -> 1427 MB, 100000 -> 3739 MB declared, 1.3-1.45x the peaks above.
+# Runtime uses the measured wall rate on the shared machine (2602 s / 79.5 M parameters per epoch), x2.
 T27_BASE_MB = 900
 T27_SECONDS_PER_PARAMETER_EPOCH = 3.3e-5
 

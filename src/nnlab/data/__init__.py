@@ -4,8 +4,8 @@ source (IDX files, CIFAR batches, image folder, download, synthetic) -> `Dataset
 Imports no model or training code.
 """
 
-from nnlab.data.cache import load_cache, save_cache
+from nnlab.data.cache import build, load_cache, save_cache
 from nnlab.data.dataset import DataError, Dataset
 from nnlab.data.sources import find_source, load_source
 
-__all__ = ["Dataset", "DataError", "find_source", "load_source", "load_cache", "save_cache"]
+__all__ = ["Dataset", "DataError", "build", "find_source", "load_source", "load_cache", "save_cache"]

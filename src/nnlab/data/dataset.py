@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlab.errors import JobFailure
 
-class DataError(RuntimeError):
+
+class DataError(JobFailure):
     """A dataset source is missing, corrupt or malformed. The message says what to do."""
 
 

@@ -120,8 +120,10 @@ def load_source(source: Source) -> Dataset:
         raise DataError(f"unknown source kind {source.kind!r}")
     ds.validate(spec["shape"])
     if ds.classes != spec["classes"]:
+        missing = [c for c in spec["classes"] if c not in ds.classes] or ["none"]
         raise DataError(
-            f"{source.describe()}: class folders {ds.classes} do not match {source.name}'s classes {spec['classes']}"
+            f"{source.describe()}: class folder(s) {', '.join(missing)} missing (found {ds.classes}, "
+            f"{source.name} has {spec['classes']}); restore the missing class folder(s) and rename any others"
         )
     return ds
 
@@ -208,6 +210,12 @@ def read_image_folder(path: str | Path, name: str, shape: tuple[int, int, int]) 
     if not entries["train"] or not entries["test"]:
         raise DataError(f"{path} has no train/<class>/ and test/<class>/ images")
     classes = sorted({cls for split in entries.values() for cls, _, _ in split})
+    for split, items in entries.items():
+        if missing := sorted(set(classes) - {cls for cls, _, _ in items}):
+            raise DataError(
+                f"{path}: class folder(s) {', '.join(f'{split}/{c}' for c in missing)} missing (the other split "
+                f"has them); restore the missing class folder(s)"
+            )
     index = {c: i for i, c in enumerate(classes)}
     out = {}
     for split, items in entries.items():

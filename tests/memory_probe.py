@@ -1,0 +1,198 @@
+"""Helper of tests/test_memory_requests.py, run in a fresh process so its peak memory is one job's.
+
+    python memory_probe.py jobs WORKDIR CONFIGFILE...   -> JSON list of the training jobs of that
+        config (rule, wildcards, mem_mb, params), from Snakemake's own DAG
+    python memory_probe.py probe JOB_JSON DATA_DIR       -> runs the job's training under
+        nnlab.resources.memory_guard with the job's own mem_mb (exit 1 with the guard's message if
+        it does not fit)
+
+Jobs whose epoch takes seconds (tasks 23, 25, 31) run their real job function for one or two
+epochs. The others (classifiers, the VAE) build what the job builds (its data, model, optimiser
+and precision, from the job's params) and run a few real steps, an evaluation pass and a
+checkpoint save through the engine's own parts: only the number of steps is cut, which does not
+change memory, as every per-step buffer exists after the first steps.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+TRAINING_RULES = (
+    "gradnorms_task23", "train_task24", "train_task25", "train_task27", "train_task28", "train_task29",
+    "train_task30", "train_task31", "train_task33",
+)  # fmt: skip
+STEPS = 3
+
+
+def list_jobs(workdir: Path, configfiles: list[str]) -> list[dict]:
+    import contextlib
+    import io
+
+    from snakemake.api import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings, SnakemakeApi
+    from snakemake.settings.types import StorageSettings
+
+    jobs = []
+    with SnakemakeApi(OutputSettings()) as api:
+        wf = api.workflow(
+            resource_settings=ResourceSettings(cores=2),
+            config_settings=ConfigSettings(configfiles=[workdir / f for f in configfiles]),
+            storage_settings=StorageSettings(),
+            snakefile=workdir / "Snakefile",
+            workdir=workdir,
+        )
+        dag_api = wf.dag(DAGSettings())
+        with contextlib.redirect_stdout(io.StringIO()):
+            dag_api.printrulegraph()  # builds the DAG
+        for job in dag_api.workflow_api._workflow.dag.jobs:
+            if job.rule.name in TRAINING_RULES:
+                jobs.append({
+                    "rule": job.rule.name,
+                    "wildcards": dict(job.wildcards),
+                    "mem_mb": job.resources["mem_mb"],
+                    "params": {k: v for k, v in job.params.items()},
+                    "dataset": Path(job.input["npz"]).stem if "npz" in job.input.keys() else None,
+                })  # fmt: skip
+    return jobs
+
+
+def probe(job: dict, data_dir: Path) -> None:
+    import snakemake.script  # noqa: F401 - a job's process has it loaded (its script preamble)
+
+    from nnlab.resources import memory_guard
+
+    run, rule = dict(job["params"]["run"]), job["rule"]
+    with memory_guard(rule, f"probe of {job['wildcards']}", job["mem_mb"]):
+        if rule == "train_task25":
+            _regression(job["params"])
+        elif rule in ("gradnorms_task23", "train_task31"):
+            _one_epoch(job, run, data_dir)
+        elif rule == "train_task33":
+            _vae(job, run, data_dir)
+        else:
+            _classifier(job, run, data_dir)
+
+
+def _regression(params: dict) -> None:
+    from nnlab.regression import make_data, train_regressor
+
+    x, y = make_data(**params["data"])
+    train_regressor(x, y, threads=2, log=lambda s: None, **{**params["run"], "epochs": 2})
+
+
+def _load(job: dict, data_dir: Path):
+    from nnlab.data import load_cache
+
+    return load_cache(data_dir / f"{job['dataset']}.npz", data_dir / f"{job['dataset']}.json")
+
+
+def _one_epoch(job: dict, run: dict, data_dir: Path) -> None:
+    """Jobs whose epoch is seconds: the real job function, for one epoch."""
+    from nnlab.autoencoder import encode, train_autoencoder
+    from nnlab.gradnorms import gradient_norm_run
+
+    data = _load(job, data_dir)
+    if job["rule"] == "gradnorms_task23":
+        gradient_norm_run(data, threads=2, log=lambda s: None, **run)
+    else:
+        result = train_autoencoder(data, threads=2, log=lambda s: None, **{**run, "epochs": 1})
+        encode(result.model, data.x_test, result.device)  # the job writes the test set's codes
+
+
+def _vae(job: dict, run: dict, data_dir: Path) -> None:
+    import tempfile
+
+    import torch
+
+    from nnlab.engine import setup_run, to_tensors
+    from nnlab.loop import EpochLoop
+    from nnlab.optim import build_optimizer
+    from nnlab.precision import resolve_precision
+    from nnlab.vae import EVAL_BATCH, ConvVAE, elbo_terms, evaluate_elbo, save_vae
+
+    data = _load(job, data_dir)
+    dev = setup_run(run["seed"], run["device"], 2)
+    model = ConvVAE(data.image_shape, run["latent_dim"], list(run["channels"]), run["likelihood"]).to(dev)
+    precision = resolve_precision(run.get("precision", "auto"), dev, model)
+    opt = build_optimizer("adam", model.parameters(), run["lr"])
+    x_train, _ = to_tensors(data.x_train, data.y_train, dev)
+    x_test, _ = to_tensors(data.x_test, data.y_test, dev)
+    batch, n = run["batch_size"], len(x_train)
+    with tempfile.TemporaryDirectory() as tmp:
+        loop = EpochLoop(
+            1, model, opt, [], lambda s: None, f"{tmp}/checkpoint.pt", run, data=(data.x_train, data.x_test)
+        )
+        for _ in loop:
+            perm = torch.randperm(n)
+            for i in range(0, STEPS * batch, batch):
+                rec, kl = elbo_terms(model, x_train[perm[i : i + batch]], precision)
+                loss = (kl - rec).mean()
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+            evaluate_elbo(model, x_test[: 2 * EVAL_BATCH])
+            loop.end_epoch({"epoch": 1}, "probe")
+        save_vae(model, f"{tmp}/model.pt")
+
+
+def _classifier(job: dict, run: dict, data_dir: Path) -> None:
+    import tempfile
+
+    import numpy as np
+    import torch
+
+    from nnlab.data.split import validation_split
+    from nnlab.engine import as_input, evaluate, setup_run, to_tensors, uses_channels_last
+    from nnlab.loop import EpochLoop
+    from nnlab.losses import LOSSES
+    from nnlab.models import build_model
+    from nnlab.optim import build_optimizer
+    from nnlab.precision import forward, resolve_precision
+
+    data = _load(job, data_dir)
+    split = job["params"].get("split")
+    if split and split["validation"]:
+        data = validation_split(data, split["validation"], split["seed"])
+    dev = setup_run(run["seed"], run["device"], 2)
+    loss_fn = LOSSES[run["loss"]]
+    model = build_model(run["model_spec"], data.image_shape, len(data.classes)).to(dev)
+    precision = resolve_precision(run.get("precision", "auto"), dev, model)
+    channels_last = uses_channels_last(model, dev)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    opt = build_optimizer(run["optimizer"], model.parameters(), run["lr"], run.get("optimizer_options"))
+    x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
+    x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
+    batch, n = run["batch_size"], len(x_train)
+    with tempfile.TemporaryDirectory() as tmp:
+        loop = EpochLoop(
+            1, model, opt, [], lambda s: None, f"{tmp}/checkpoint.pt", run, data=(data.y_train, data.x_test)
+        )
+        for _ in loop:
+            perm = torch.randperm(n)
+            predicted = torch.empty(n, dtype=torch.long)
+            losses = []
+            for i in range(0, STEPS * batch, batch):
+                idx = perm[i : i + batch]
+                xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
+                out = forward(model, xb, precision)
+                loss = loss_fn(out, yb)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                losses.append(loss.detach())
+                torch.argmax(out.detach(), 1, out=predicted[i : i + batch])
+            # Two evaluation chunks: each chunk's activations are the evaluation's whole footprint.
+            eval_batch = run.get("eval_batch_size") or batch
+            preds: list = []
+            evaluate(
+                model, loss_fn, x_test[: 2 * eval_batch], y_test[: 2 * eval_batch], preds, eval_batch, channels_last
+            )
+            predictions = np.zeros(len(x_test), dtype=np.int64)  # the run keeps every test prediction
+            loop.end_epoch({"epoch": 1}, "probe", extra={"test_predictions": predictions})
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "jobs":
+        print(json.dumps(list_jobs(Path(sys.argv[2]).resolve(), sys.argv[3:])))
+    else:
+        probe(json.loads(Path(sys.argv[2]).read_text()), Path(sys.argv[3]))
