@@ -93,8 +93,9 @@ rule train_task29_sequential:
         ENV_TORCH
     threads: config["threads"]
     resources:
-        # one fresh run's memory (the weights of one stage carried to the next are 4 MB); its time per stage
-        mem_mb=3000,
+        # one fresh run's memory, as train_task29 (the weights carried to the next stage are 4 MB); its
+        # time per stage
+        mem_mb=1100,
         runtime=30 * len(T29["optimizers"]),
     params:
         run=lambda wc: {
