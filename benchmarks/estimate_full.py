@@ -44,7 +44,8 @@ def training_runs(cfg: dict):
     t = cfg["task24"]
     yield 24, "2 losses", "task24/*/seed*", len(t["losses"]) * len(t["seeds"]), t["epochs"]
     t = cfg["task25"]
-    yield 25, "regression", "task25/seed*", len(t["seeds"]), t["epochs"]
+    for b in dict.fromkeys([t["batch_size"], *t["alt_batch_sizes"]]):  # each reading of the batch count
+        yield 25, f"regression, batch {b}", f"task25/batch{b}/seed*", len(t["seeds"]), t["epochs"]
     t = cfg["task27"]
     for w in t["widths"]:
         yield 27, f"width {w}", f"task27/w{w}/seed*", len(t["seeds"]), t["epochs_by_width"].get(w, t["epochs"])
@@ -53,6 +54,9 @@ def training_runs(cfg: dict):
     t = cfg["task29"]
     for opt in t["optimizers"]:
         yield 29, opt, f"task29/test/{opt}/*/seed*", len(t["seeds"]), t["epochs"]
+    if "sequential" in t["protocols"]:  # one job per seed, a stage per optimiser
+        for opt in t["optimizers"]:
+            yield 29, f"sequential {opt}", f"task29/sequential/seed*/{opt}", len(t["seeds"]), t["epochs"]
     s = t["sweep"]
     for opt in s["optimizers"]:  # validation runs train on 55000 images instead of 60000: same cost within 10%
         yield 29, f"sweep {opt}", f"task29/*/{opt}/*/seed*", len(s["lrs"][opt]) * len(s["seeds"]), s["epochs"]

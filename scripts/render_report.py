@@ -5,7 +5,7 @@ import os
 import yaml
 
 from nnlab.logs import tee_to
-from nnlab.precision import AUTO_MIN_WEIGHTS, native_bf16_cpu_flags
+from nnlab.precision import report_facts
 from nnlab.report import common
 from nnlab.report.benchmarks import totals
 from nnlab.report.build import render
@@ -36,11 +36,7 @@ with tee_to(sm.log[0]):
             "changed": common.changed_settings(cfg, sm.params.defaults),
             "software": common.software(),
             "machine": common.machine(),
-            "precision": {
-                "setting": cfg["precision"],
-                "min_weights": AUTO_MIN_WEIGHTS,
-                "flags": native_bf16_cpu_flags(),
-            },
+            "precision": report_facts(cfg["precision"]),
             "benchmarks": benchmarks,
             "benchmark_totals": totals(benchmarks),
             "summary_templates": common.summary_templates(sm.params.template_dir),

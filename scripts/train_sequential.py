@@ -17,16 +17,16 @@ from nnlab.sequential import stage_checkpoint, train_sequential
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
-with tee_to(sm.log[0]):
+on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
+# The whole job under its memory request: loading the data and writing the outputs count too.
+with tee_to(sm.log[0]), memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
     data = load_cache(sm.input.npz, sm.input.meta)
     print(f"run {sm.params.labels}: {sm.params.run}; stages {sm.params.stages}")
     # Beside the outputs, not among them: they survive a killed job so a rerun resumes at its stage.
     ckpt_dir = Path(sm.output.history[0]).parent.parent
-    on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
-    with memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
-        results = train_sequential(
-            data, sm.params.stages, ckpt_dir, threads=sm.threads, progress=sys.__stderr__.isatty(), **sm.params.run
-        )
+    results = train_sequential(
+        data, sm.params.stages, ckpt_dir, threads=sm.threads, progress=sys.__stderr__.isatty(), **sm.params.run
+    )
     outputs = zip(sm.output.history, sm.output.final, sm.output.timing, sm.output.predictions, strict=True)
     for k, (stage, result, (history, final, timing, predictions)) in enumerate(
         zip(sm.params.stages, results, outputs, strict=True), 1

@@ -19,7 +19,7 @@ from pathlib import Path
 
 TRAINING_RULES = (
     "gradnorms_task23", "train_task24", "train_task25", "train_task27", "train_task28", "train_task29",
-    "train_task30", "train_task31", "train_task33",
+    "train_task29_sequential", "train_task30", "train_task31", "train_task33",
 )  # fmt: skip
 STEPS = 3
 
@@ -159,36 +159,39 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
     channels_last = uses_channels_last(model, dev)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
-    opt = build_optimizer(run["optimizer"], model.parameters(), run["lr"], run.get("optimizer_options"))
+    # The sequential protocol trains one network through each stage's optimiser in turn.
+    stages = job["params"].get("stages") or [run]
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
     batch, n = run["batch_size"], len(x_train)
-    with tempfile.TemporaryDirectory() as tmp:
-        loop = EpochLoop(
-            1, model, opt, [], lambda s: None, f"{tmp}/checkpoint.pt", run, data=(data.y_train, data.x_test)
-        )
-        for _ in loop:
-            perm = torch.randperm(n)
-            predicted = torch.empty(n, dtype=torch.long)
-            losses = []
-            for i in range(0, STEPS * batch, batch):
-                idx = perm[i : i + batch]
-                xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
-                out = forward(model, xb, precision)
-                loss = loss_fn(out, yb)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                losses.append(loss.detach())
-                torch.argmax(out.detach(), 1, out=predicted[i : i + batch])
-            # Two evaluation chunks: each chunk's activations are the evaluation's whole footprint.
-            eval_batch = run.get("eval_batch_size") or batch
-            preds: list = []
-            evaluate(
-                model, loss_fn, x_test[: 2 * eval_batch], y_test[: 2 * eval_batch], preds, eval_batch, channels_last
+    for stage in stages:
+        opt = build_optimizer(stage["optimizer"], model.parameters(), stage["lr"], stage.get("optimizer_options"))
+        with tempfile.TemporaryDirectory() as tmp:
+            loop = EpochLoop(
+                1, model, opt, [], lambda s: None, f"{tmp}/checkpoint.pt", run, data=(data.y_train, data.x_test)
             )
-            predictions = np.zeros(len(x_test), dtype=np.int64)  # the run keeps every test prediction
-            loop.end_epoch({"epoch": 1}, "probe", extra={"test_predictions": predictions})
+            for _ in loop:
+                perm = torch.randperm(n)
+                predicted = torch.empty(n, dtype=torch.long)
+                losses = []
+                for i in range(0, STEPS * batch, batch):
+                    idx = perm[i : i + batch]
+                    xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
+                    out = forward(model, xb, precision)
+                    loss = loss_fn(out, yb)
+                    opt.zero_grad(set_to_none=True)
+                    loss.backward()
+                    opt.step()
+                    losses.append(loss.detach())
+                    torch.argmax(out.detach(), 1, out=predicted[i : i + batch])
+                # Two evaluation chunks: each chunk's activations are the evaluation's whole footprint.
+                eval_batch = run.get("eval_batch_size") or batch
+                preds: list = []
+                evaluate(
+                    model, loss_fn, x_test[: 2 * eval_batch], y_test[: 2 * eval_batch], preds, eval_batch, channels_last
+                )
+                predictions = np.zeros(len(x_test), dtype=np.int64)  # the run keeps every test prediction
+                loop.end_epoch({"epoch": 1}, "probe", extra={"test_predictions": predictions})
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from test_derivations import ORIGINAL
 from test_gradnorms import fake_summary
 
 from nnlab import derivations
+from nnlab.precision import report_facts
 from nnlab.report import common
 from nnlab.report.benchmarks import collect, totals
 from nnlab.report.build import render
@@ -80,7 +81,7 @@ def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), langu
         {
             "title": title, "author": "me", "scale": scale, "tasks": list(common.TASKS), "sections": sections, "unfinished": [],
             "config_flat": common.flatten(cfg), "changed": changed, "software": common.software(),
-            "machine": common.machine(), "precision": {"setting": "auto", "min_weights": 100000, "flags": []},
+            "machine": common.machine(), "precision": report_facts("auto"),
             "benchmarks": rows, "benchmark_totals": totals(rows),
             "summary_templates": common.summary_templates(ROOT / "report" / language),
         },

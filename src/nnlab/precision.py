@@ -49,6 +49,12 @@ def native_bf16_cpu_flags() -> list[str]:
     return [flag for flag in BF16_CPU_FLAGS if flag in cpu_flags()]
 
 
+def report_facts(setting: str) -> dict:
+    """What the report's appendix says about the precision: the setting, auto's size threshold
+    and this machine's native bf16 flags."""
+    return {"setting": setting, "min_weights": AUTO_MIN_WEIGHTS, "flags": native_bf16_cpu_flags()}
+
+
 def native_bf16(device) -> bool:
     """Does `device` (a torch.device) multiply bfloat16 natively, so that bf16 autocast is faster?"""
     if device.type == "cuda":
