@@ -24,6 +24,9 @@ def test_auto_follows_hardware_and_network_size(monkeypatch):
     monkeypatch.setattr(P, "cpu_flags", lambda: frozenset({"avx2", "avx512_bf16"}))
     assert P.resolve_precision("auto", CPU, big) == "bf16"
     assert P.resolve_precision("auto", CPU, small) == "fp32"  # overhead-bound: bf16 would be slower
+    deconv = nn.Sequential(nn.Linear(1000, 100), nn.ConvTranspose2d(4, 4, 4))
+    assert P.resolve_precision("auto", CPU, deconv) == "fp32"  # no fast bf16 transposed convolution on CPUs
+    assert P.resolve_precision("bf16", CPU, deconv) == "bf16"
     monkeypatch.setattr(P, "cpu_flags", lambda: frozenset({"avx2", "avx512f"}))
     assert P.resolve_precision("auto", CPU, big) == "fp32"  # bf16 only emulated there
     assert P.resolve_precision("bf16", CPU, small) == "bf16" and P.resolve_precision("fp32", CPU, big) == "fp32"

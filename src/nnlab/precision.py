@@ -8,7 +8,9 @@ step is 1.4-3x faster (benchmarks/run.py), and test accuracies stay within seed-
 (emulated bf16 is slower than fp32) and for networks of at least `AUTO_MIN_WEIGHTS` weights. A
 smaller net's step is a few microseconds of arithmetic among per-op overheads, and autocast's
 casts only add to those: task 24's 784-10 net (7850 weights) trains 0.8x as fast in bf16, task
-25's 2-32-16-1 regression (641) 0.15x (benchmarks/precision_accuracy.py).
+25's 2-32-16-1 regression (641) 0.15x (benchmarks/precision_accuracy.py). Nor does it pay for a
+network with transposed convolutions on the CPU: task 33's VAE stepped 7-10x slower in bf16 than
+in float32 (torch 2.14, AVX512-BF16, NCHW and channels-last alike: no fast bf16 kernel for them).
 
 Callers wrap the *forward pass* in `autocast(...)` and compute the loss on `.float()` outputs,
 outside it: autocast caches bf16 copies of the weights for the duration of one context, so a
@@ -68,12 +70,14 @@ def native_bf16(device) -> bool:
 
 def resolve_precision(precision: str, device, model) -> str:
     """`auto` -> "bf16" where `device` multiplies bfloat16 natively and `model` (a torch module) has
-    at least `AUTO_MIN_WEIGHTS` weights, else "fp32"; "fp32" and "bf16" as given."""
+    at least `AUTO_MIN_WEIGHTS` weights (and, on the CPU, no transposed convolution), else "fp32";
+    "fp32" and "bf16" as given."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}; known: {', '.join(PRECISIONS)}")
     if precision == "auto":
         large = sum(p.numel() for p in model.parameters()) >= AUTO_MIN_WEIGHTS
-        return "bf16" if large and native_bf16(device) else "fp32"
+        slow = device.type == "cpu" and any(type(m).__name__.startswith("ConvTranspose") for m in model.modules())
+        return "bf16" if large and not slow and native_bf16(device) else "fp32"
     return precision
 
 
