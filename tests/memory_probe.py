@@ -141,12 +141,12 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
     import torch
 
     from nnlab.data.split import validation_split
-    from nnlab.engine import as_input, evaluate, setup_run, to_tensors, uses_channels_last
+    from nnlab.engine import evaluate, setup_run, to_tensors, train_step, uses_channels_last
     from nnlab.loop import EpochLoop
     from nnlab.losses import LOSSES
     from nnlab.models import build_model
     from nnlab.optim import build_optimizer
-    from nnlab.precision import forward, resolve_precision
+    from nnlab.precision import resolve_precision
 
     data = _load(job, data_dir)
     split = job["params"].get("split")
@@ -176,14 +176,9 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
                 losses = []
                 for i in range(0, STEPS * batch, batch):
                     idx = perm[i : i + batch]
-                    xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
-                    out = forward(model, xb, precision)
-                    loss = loss_fn(out, yb)
-                    opt.zero_grad(set_to_none=True)
-                    loss.backward()
-                    opt.step()
-                    losses.append(loss.detach())
-                    torch.argmax(out.detach(), 1, out=predicted[i : i + batch])
+                    out, loss = train_step(model, opt, loss_fn, x_train, y_train, idx, channels_last, precision)
+                    losses.append(loss)
+                    torch.argmax(out, 1, out=predicted[i : i + batch])
                 # Two evaluation chunks: each chunk's activations are the evaluation's whole footprint.
                 eval_batch = run.get("eval_batch_size") or batch
                 preds: list = []

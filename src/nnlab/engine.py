@@ -85,6 +85,18 @@ def as_input(x: torch.Tensor, channels_last: bool) -> torch.Tensor:
     return x.contiguous(memory_format=torch.channels_last) if channels_last and x.dim() == 4 else x
 
 
+def train_step(model, opt, loss_fn, x, y, idx, channels_last: bool, precision: str):
+    """One optimiser step on the images `idx` of (x, y); returns the detached float32 outputs and loss."""
+    # index_select, not x[idx]: the same gather, measured faster on the CPU
+    xb, yb = as_input(x.index_select(0, idx), channels_last), y.index_select(0, idx)
+    out = forward(model, xb, precision)  # float32 logits: the loss in float32 in any precision
+    loss = loss_fn(out, yb)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return out.detach(), loss.detach()
+
+
 def evaluate(
     model,
     loss_fn,
@@ -189,16 +201,11 @@ def train_classifier(
         batch_losses = []
         predicted = torch.empty(n, dtype=torch.long, device=dev)
         for j, i in enumerate(range(0, n, batch_size)):
-            idx = perm[i : i + batch_size]
-            # index_select, not x[idx]: the same gather, measured faster on the CPU
-            xb, yb = as_input(x_train.index_select(0, idx), channels_last), y_train.index_select(0, idx)
-            out = forward(model, xb, precision)  # float32 logits: the loss in float32 in any precision
-            batch_loss = loss_fn(out, yb)
-            opt.zero_grad(set_to_none=True)
-            batch_loss.backward()
-            opt.step()
-            batch_losses.append(batch_loss.detach())
-            torch.argmax(out.detach(), 1, out=predicted[i : i + batch_size])
+            out, batch_loss = train_step(
+                model, opt, loss_fn, x_train, y_train, perm[i : i + batch_size], channels_last, precision
+            )
+            batch_losses.append(batch_loss)
+            torch.argmax(out, 1, out=predicted[i : i + batch_size])
             if progress and (j % bar_every == 0 or i + batch_size >= n):
                 _bar(epoch, epochs, min(i + batch_size, n) / n)
         train_loss = (torch.stack(batch_losses) * batch_sizes).sum().item() / n  # mean over images, as Keras reports

@@ -131,6 +131,12 @@ def _update(w, grad, n, z, lr, power, l1, l2, shrink, beta):
         zc.add_(torch.sub(g, a, out=a))  # z += g - sigma * w
         if beta:
             b.add_(beta)
+        if not (l1 or l2):
+            # Keras's defaults: w = -z / denominator, and 0 where z = 0, which that already gives
+            # (as -0.0). Dividing by -denominator is the same float as negating the quotient (IEEE
+            # division is sign-symmetric), so two passes replace the six below.
+            torch.div(zc, b.div_(-lr), out=wc)
+            continue
         b.div_(lr)
         if l2:
             b.add_(2 * l2)  # denominator
