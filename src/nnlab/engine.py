@@ -19,6 +19,7 @@ from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
+from nnlab.resources import reuse_freed_memory
 
 
 @dataclass
@@ -60,6 +61,7 @@ def setup_run(seed: int, device: str = "auto", threads: int = 1) -> torch.device
     """Thread count, device and global seed of a run; on the CPU, deterministic algorithms only,
     so the same seed and thread count give bit-identical results."""
     torch.set_num_threads(max(1, threads))
+    reuse_freed_memory()
     dev = resolve_device(device)
     torch.manual_seed(seed)
     if dev.type == "cpu":
