@@ -15,7 +15,9 @@ results/benchmarks.json as [{name, value, unit, target, ok}].
    against its bound (the products' FLOPs at that peak plus the step's memory traffic at the
    measured bandwidth: fused Adam's 28 bytes per weight and autocast's ~14 for the bf16 weight
    copy and gradient cast), the bf16 over fp32 step speed-up, and FTRL's epoch over Adam's.
-4. workflow overhead: a dry run and a no-op run of Snakemake on the full config, and per-job
+4. how jobs share the 2 cores: two 1-thread jobs side by side over one 2-thread job (the
+   `threads` setting), and the step with freed memory reused over glibc's default allocation.
+5. workflow overhead: a dry run and a no-op run of Snakemake on the full config, and per-job
    start-up (imports and cached-data load) against a job's training time.
 """
 
@@ -291,6 +293,69 @@ def ftrl_over_adam(ds, steps, rounds) -> float:
     return statistics.median(seconds("ftrl") / seconds("adam") for _ in range(rounds))
 
 
+def freed_memory_reuse(steps: int, rounds: int) -> float:
+    """Width 100000's bf16 step time with glibc's default allocation (every block over 32 MB mapped
+    anew and unmapped when freed) over the step with freed memory kept for reuse
+    (`nnlab.resources.reuse_freed_memory`, which every run sets). Run first: a run turns reuse on."""
+    from nnlab.engine import train_step
+    from nnlab.resources import reuse_freed_memory
+
+    model = build_model({"kind": "mlp", "hidden": [100000]}, (28, 28, 1), 10)
+    opt = torch.optim.Adam(model.parameters(), 1e-3, fused=True)
+    x, y = torch.randint(0, 256, (BATCH, 1, 28, 28), dtype=torch.uint8), torch.randint(0, 10, (BATCH,))
+
+    def seconds(reuse: bool) -> float:
+        reuse_freed_memory(reuse)
+        idx = torch.arange(BATCH)
+        train_step(model, opt, nn.CrossEntropyLoss(), x, y, idx, False, "bf16")  # warm-up
+        start = time.perf_counter()
+        for _ in range(steps):
+            train_step(model, opt, nn.CrossEntropyLoss(), x, y, idx, False, "bf16")
+        return (time.perf_counter() - start) / steps
+
+    ratios = [seconds(False) / seconds(True) for _ in range(rounds)]
+    reuse_freed_memory(True)
+    return statistics.median(ratios)
+
+
+# One process's steps per second of task 28's MLP at `threads` threads, printed as seconds per step.
+STEP_LOOP = """
+import sys, time, torch
+from nnlab.engine import setup_run, train_step
+from nnlab.models import build_model
+threads, steps = int(sys.argv[1]), int(sys.argv[2])
+setup_run(0, "cpu", threads)
+model = build_model({"kind": "mlp", "hidden": [1024, 256, 256]}, (28, 28, 1), 10)
+opt = torch.optim.Adam(model.parameters(), 1e-3, fused=True)
+x, y = torch.randint(0, 256, (1024, 1, 28, 28), dtype=torch.uint8), torch.randint(0, 10, (1024,))
+idx = torch.arange(128)
+for _ in range(5):
+    train_step(model, opt, torch.nn.CrossEntropyLoss(), x, y, idx, False, "auto")
+start = time.perf_counter()
+for i in range(steps):
+    train_step(model, opt, torch.nn.CrossEntropyLoss(), x, y, (idx + 128 * i) % 1024, False, "auto")
+print((time.perf_counter() - start) / steps)
+"""
+
+
+def side_by_side_over_threads(steps: int, rounds: int) -> float:
+    """Training throughput on 2 cores of two 1-thread processes side by side (what `threads: 1`
+    and `--cores 2` run) over one 2-thread process, on task 28's MLP: median of rounds."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def run(threads: int, copies: int) -> list[float]:
+        cmd = [sys.executable, "-c", STEP_LOOP, str(threads), str(steps)]
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env) for _ in range(copies)]
+        return [float(p.communicate()[0]) for p in procs]
+
+    ratios = []
+    for _ in range(rounds):
+        (one,) = run(2, 1)
+        pair = run(1, 2)
+        ratios.append(one / (statistics.mean(pair) / 2))  # steps per second, side by side over alone
+    return statistics.median(ratios)
+
+
 def entry(name, value, unit, target, ok):
     return {"name": name, "value": round(float(value), 4), "unit": unit, "target": target, "ok": bool(ok)}
 
@@ -304,6 +369,9 @@ def main(argv=None):
     n, rounds = (40, 1) if args.quick else (200, 3)
     ds, real = mnist()
     results = []
+    ratio = freed_memory_reuse(max(3, n // 20), rounds)
+    unit = "x step speed, width 100000, freed memory reused over glibc's default"
+    results.append(entry("freed_memory_reuse_width_100000", ratio, unit, "info", True))
 
     for task, (spec, target, share) in config_models().items():
         batches = max(8, int(n * share))
@@ -353,6 +421,10 @@ def main(argv=None):
     results.append(
         entry("ftrl_epoch_over_adam_task28", ratio, "x Adam's epoch time (task 28's MLP)", "<= 1.5", ratio <= 1.5)
     )
+
+    ratio = side_by_side_over_threads(4 * n, rounds)
+    unit = "x steps/s on 2 cores: two 1-thread jobs over one 2-thread job (task 28's MLP)"
+    results.append(entry("threads1_side_by_side_over_threads2", ratio, unit, "info", True))
 
     dry, noop = workflow_overhead(str(Path(sys.executable).with_name("snakemake")))
     results.append(entry("dry_run_full_config", dry, "s", "< 3", dry < 3))

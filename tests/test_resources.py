@@ -157,3 +157,25 @@ def test_a_job_over_its_request_keeps_its_checkpoint_and_resumes(tmp_path):
     assert "after epoch 2/3" in resumed.stdout or "after epoch 1/3" in resumed.stdout
     assert "epoch 1/3" not in resumed.stdout.replace("after epoch 1/3", "")  # epoch 1 was not trained again
     assert resumed.stdout.splitlines()[-1] == clean.stdout.splitlines()[-1]  # the clean run's history
+
+
+FAULTS = """
+import resource, sys, torch
+from nnlab.resources import reuse_freed_memory
+assert reuse_freed_memory(sys.argv[1] == "on")
+torch.empty(2**25).fill_(1)  # 128 MB, written: its pages are faulted in
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(3):
+    torch.empty(2**25).fill_(1)  # the same size again, as a training step allocates its gradients
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
+def test_freed_large_tensors_are_reused_not_faulted_in_again():
+    def faults(mode):
+        return int(subprocess.run([sys.executable, "-c", FAULTS, mode], capture_output=True, text=True, check=True).stdout)
+
+    pages = 3 * 2**27 // 4096  # three 128 MB tensors in 4 KB pages
+    assert faults("off") > pages // 2  # glibc's default: each new tensor is a fresh mapping
+    assert faults("on") < pages // 50  # kept in the heap: the same pages again
