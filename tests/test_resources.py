@@ -159,23 +159,37 @@ def test_a_job_over_its_request_keeps_its_checkpoint_and_resumes(tmp_path):
     assert resumed.stdout.splitlines()[-1] == clean.stdout.splitlines()[-1]  # the clean run's history
 
 
+
 FAULTS = """
 import resource, sys, torch
 from nnlab.resources import reuse_freed_memory
 assert reuse_freed_memory(sys.argv[1] == "on")
-torch.empty(2**25).fill_(1)  # 128 MB, written: its pages are faulted in
-before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-for _ in range(3):
-    torch.empty(2**25).fill_(1)  # the same size again, as a training step allocates its gradients
-print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+
+def step():  # a gradient-sized and a bf16-copy-sized tensor, written and freed, as a training step
+    a = torch.empty(2**25).fill_(1)
+    b = torch.empty(2**24).fill_(1)
+
+def rss_mb():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096 >> 20
+
+for _ in range(12):  # the heap grows to the pattern's size (aligned blocks leave gaps at first)
+    step()
+rss, before = rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(6):
+    step()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before, rss_mb() - rss)
 """
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
 def test_freed_large_tensors_are_reused_not_faulted_in_again():
-    def faults(mode):
-        return int(subprocess.run([sys.executable, "-c", FAULTS, mode], capture_output=True, text=True, check=True).stdout)
+    def faults_and_growth(mode):
+        out = subprocess.run([sys.executable, "-c", FAULTS, mode], capture_output=True, text=True, check=True)
+        return [int(v) for v in out.stdout.split()]
 
-    pages = 3 * 2**27 // 4096  # three 128 MB tensors in 4 KB pages
-    assert faults("off") > pages // 2  # glibc's default: each new tensor is a fresh mapping
-    assert faults("on") < pages // 50  # kept in the heap: the same pages again
+    pages = 6 * (2**27 + 2**26) // 4096  # six steps of 192 MB in 4 KB pages
+    faults, _ = faults_and_growth("off")
+    assert faults > pages // 2  # glibc's default: every block over 32 MB is a fresh mapping
+    faults, growth_mb = faults_and_growth("on")
+    assert faults < pages // 50  # kept in the heap: the same pages again
+    assert growth_mb < 10  # and the heap stays the size it reached: nothing leaks step to step
