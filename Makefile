@@ -1,5 +1,5 @@
 # nnlab: one command to set up and build the report, one to set up and test.
-#   make report   full rebuild (snakemake --cores 4)      make smoke   synthetic data, minutes
+#   make report   full rebuild (snakemake --cores <CPUs>)    make smoke   synthetic data, minutes
 #   make test     the whole test suite (what CI runs)     make setup   just the environment
 SHELL := /bin/bash
 PY := .venv/bin/python
@@ -10,7 +10,8 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 	texlive-pictures texlive-science texlive-luatex texlive-lang-japanese lmodern latexmk poppler-utils \
 	fontconfig fonts-lmodern fonts-dejavu-core fonts-ipaexfont-mincho fonts-ipaexfont-gothic
 SNAKEMAKE := .venv/bin/snakemake
-CORES ?= 4
+# One 1-thread training job per CPU (config `threads: 1`): more jobs than CPUs only slow each other.
+CORES ?= $(shell nproc 2>/dev/null || echo 4)
 
 .PHONY: setup tex report quick smoke test bench clean
 
