@@ -185,3 +185,12 @@ def test_module_docstrings_only_are_stripped():
     b = codedeps._scan(Path("x.py"), textwrap.dedent('"""Other doc."""\nX = "text"\n').encode())
     c = codedeps._scan(Path("x.py"), textwrap.dedent('"""Doc."""\nX = "other"\n').encode())
     assert a["digest"] == b["digest"] != c["digest"]
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(pkg):
+    (pkg / "blocker").write_text("a file where the cache's folder would be")
+    index = CodeIndex(pkg, cache_file=pkg / "blocker/code.json")
+    expected = CodeIndex(pkg).fingerprint(pkg / "script.py")
+    assert index.fingerprint(pkg / "script.py") == expected
+    index.save()  # no error: the next run parses again
+    assert (pkg / "blocker").is_file()

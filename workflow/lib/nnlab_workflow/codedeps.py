@@ -17,7 +17,6 @@ import ast
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 # Bumped when what is cached per file changes, so an old cache is ignored rather than misread.
@@ -94,14 +93,20 @@ class CodeIndex:
         return self._scans[path]
 
     def save(self) -> None:
-        """Write the cache file (atomically) if this index parsed anything it did not hold."""
+        """Write the cache file (atomically) if this index parsed anything it did not hold. A cache that
+        cannot be written (a read-only folder) is skipped: it only costs the next run its parsing."""
         if self.cache_file is None or self._used.keys() <= self._stored.keys():
             return
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, prefix=f".{self.cache_file.name}.")
-        with os.fdopen(fd, "w") as f:
-            json.dump({"version": CACHE_VERSION, "files": self._used}, f)
-        os.replace(tmp, self.cache_file)
+        # a name per process (two runs may save at once), opened normally: the umask's mode, not 0600
+        tmp = self.cache_file.with_name(f".{self.cache_file.name}.{os.getpid()}.tmp")
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"version": CACHE_VERSION, "files": self._used}))
+            os.replace(tmp, self.cache_file)
+        except OSError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
 
     # --- modules ---------------------------------------------------------------------------------
     def file_of(self, module: str) -> Path | None:
