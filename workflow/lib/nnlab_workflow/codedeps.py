@@ -14,6 +14,7 @@ only the files that changed: a dry run stays as fast as without this module.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -104,9 +105,8 @@ class CodeIndex:
             tmp.write_text(json.dumps({"version": CACHE_VERSION, "files": self._used}))
             os.replace(tmp, self.cache_file)
         except OSError:
-            pass
-        finally:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
     # --- modules ---------------------------------------------------------------------------------
     def file_of(self, module: str) -> Path | None:
