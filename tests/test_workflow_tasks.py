@@ -85,3 +85,9 @@ def test_t29_sequential_only_when_it_is_a_protocol():
 def test_t30_runtime_from_the_measured_rate():
     epochs = CONFIG["task30"]["epochs"]["cifar10"]["cnn"]
     assert tasks.t30_runtime(CONFIG, "cifar10", "cnn") == 5 + -(-2 * 210 * epochs // 60)
+
+
+def test_run_labels_follow_the_wildcards_order_with_their_types():
+    wildcards = {"split": "sweep", "optimizer": "adam", "lr": "1e+30", "seed": "2"}  # as Snakemake gives them
+    labels = tasks.run_labels(29, wildcards, lr=float, seed=int)
+    assert list(labels.items()) == [("task", 29), ("split", "sweep"), ("optimizer", "adam"), ("lr", 1e30), ("seed", 2)]

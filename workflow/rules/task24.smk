@@ -23,7 +23,7 @@ rule train_task24:
         runtime=20,
     params:
         run=lambda wc: tasks.run_params(config, "task24", wc.seed, loss=wc.loss),
-        labels=lambda wc: {"task": 24, "loss": wc.loss, "seed": int(wc.seed)},
+        labels=lambda wc: tasks.run_labels(24, wc, seed=int),
     message:
         "Training task 24, loss {wildcards.loss}, seed {wildcards.seed}"
     script:

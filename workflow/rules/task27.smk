@@ -28,7 +28,7 @@ use rule train_task24 as train_task27 with:
             epochs=tasks.t27_epochs(config, wc.width),
             eval_batch_size=T27["eval_batch_size"],
         ),
-        labels=lambda wc: {"task": 27, "width": int(wc.width), "seed": int(wc.seed)},
+        labels=lambda wc: tasks.run_labels(27, wc, width=int, seed=int),
     message:
         "Training task 27, width {wildcards.width}, seed {wildcards.seed}"
 

@@ -18,7 +18,7 @@ use rule train_task24 as train_task28 with:
         runtime=5 + int(2 * T28["epochs"] * 25 / 60),
     params:
         run=lambda wc: tasks.run_params(config, "task28", wc.seed),
-        labels=lambda wc: {"task": 28, "seed": int(wc.seed)},
+        labels=lambda wc: tasks.run_labels(28, wc, seed=int),
     message:
         "Training task 28, seed {wildcards.seed}, {T28[epochs]} epochs"
 

@@ -44,13 +44,7 @@ use rule train_task24 as train_task29 with:
             "validation": T29["sweep"]["validation"] if wc.split == "sweep" else 0,
             "seed": T29["sweep"]["split_seed"],
         },
-        labels=lambda wc: {
-            "task": 29,
-            "split": wc.split,
-            "optimizer": wc.optimizer,
-            "lr": float(wc.lr),
-            "seed": int(wc.seed),
-        },
+        labels=lambda wc: tasks.run_labels(29, wc, lr=float, seed=int),
     message:
         "Training task 29 ({wildcards.split}), optimiser {wildcards.optimizer}, learning rate {wildcards.lr}, seed {wildcards.seed}"
 

@@ -27,7 +27,7 @@ use rule train_task24 as train_task30 with:
             model_spec=T30["architectures"][wc.model][wc.dataset],
             epochs=tasks.t30_epochs(config, wc.dataset, wc.model),
         ),
-        labels=lambda wc: {"task": 30, "dataset": wc.dataset, "model": wc.model, "seed": int(wc.seed)},
+        labels=lambda wc: tasks.run_labels(30, wc, seed=int),
     message:
         "Training task 30, {wildcards.model} on {wildcards.dataset}, seed {wildcards.seed}"
 

@@ -28,7 +28,7 @@ rule train_task31:
             latent=T31["model"]["latent"],
             activation=T31["model"].get("activation", "relu"),
         ),
-        labels=lambda wc: {"task": 31, "seed": int(wc.seed)},
+        labels=lambda wc: tasks.run_labels(31, wc, seed=int),
     message:
         f"Training task 31 (2-D autoencoder on {T31['dataset']}), seed {{wildcards.seed}}"
     script:

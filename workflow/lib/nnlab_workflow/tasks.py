@@ -26,6 +26,12 @@ def run_params(config: dict, task: str, seed, keys=CLASSIFIER_KEYS, **given) -> 
     return {**run, **given, "seed": int(seed), **{k: config[k] for k in ("device", "init", "precision")}}
 
 
+def run_labels(task: int, wildcards, **types) -> dict:
+    """The labels that start a run's final.csv: the task, then each wildcard in the order of the output
+    path, converted by `types` (e.g. `seed=int`) or kept as text."""
+    return {"task": task, **{name: types.get(name, str)(value) for name, value in wildcards.items()}}
+
+
 # --- task 27: width of the hidden layer -------------------------------------------------------------
 # Resources, sized from measured runs on real MNIST (2-core Xeon shared with other engineers' jobs,
 # torch 2.14, 2 threads, eval batch 1000, bf16 autocast where `precision: auto` picks it; peak
