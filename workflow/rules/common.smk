@@ -126,9 +126,7 @@ def add_code_params(workflow_rules):
         for r in workflow_rules:
             if r.script:
                 if "code" in r.params.keys():
-                    stop(
-                        f"rule {r.name}: the param name `code` is the workflow's own (its code's fingerprint); rename it"
-                    )
+                    stop(f"{r.name}: the param name `code` is the workflow's own (its code's fingerprint); rename it")
                 r.set_params(code=index.fingerprint(Path(r.snakefile).parent / r.script))
     except CodeError as err:
         stop(f"Cannot derive the jobs' code dependencies: {err}")
