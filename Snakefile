@@ -37,3 +37,7 @@ include: "workflow/rules/task33.smk"
 # after task 33: task 32's importance-weighted bounds use task 33's trained VAEs
 include: "workflow/rules/task32.smk"
 include: "workflow/rules/report.smk"
+
+
+# Last, once every rule exists: each job's code dependency, derived from its script's imports.
+add_code_params(workflow.rules)

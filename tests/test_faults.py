@@ -61,6 +61,7 @@ FAULTS = [
     "Checkpoint damaged",
     "Checkpoint from other settings or code",
     "Config value of the wrong type or range",
+    "Package module does not parse",
     "Output folder or .snakemake deleted",
     "Output folder deleted mid-build",
 ]
@@ -470,6 +471,19 @@ def test_generated_bad_config_value_is_rejected_naming_the_key(path, value):
         validate_config(with_value(path, value), SCHEMA)
     expect("Config value of the wrong type or range", str(err.value))
     assert f"  - {'.'.join(path)}" in str(err.value), str(err.value)
+
+
+@pytest.mark.slow
+def test_a_package_module_that_does_not_parse_stops_before_any_job(tmp_path):
+    """The jobs' code dependencies are derived from the package's syntax trees: a module that does
+    not parse (here one no job of the target imports) stops the run, naming the file and line."""
+    wd = Path(shutil.copytree(ROOT, tmp_path / "wf", ignore=__import__("conftest").IGNORE))
+    vae = wd / "src/nnlab/vae.py"
+    vae.write_text(vae.read_text() + "\ndef broken(:\n    pass\n")
+    proc = snakemake(wd, "-n", "results/task24/table.csv", *SMOKE, check=False)
+    assert proc.returncode != 0 and not (wd / "results").exists()
+    expect("Package module does not parse", output(proc))
+    assert "src/nnlab/vae.py, line" in output(proc)
 
 
 @pytest.mark.slow

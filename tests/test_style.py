@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 BIN = Path(sys.executable).parent
-PY_PATHS = ["src", "scripts", "tests", "benchmarks"]
+PY_PATHS = ["src", "scripts", "tests", "benchmarks", "workflow/lib"]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """End to end: the smoke workflow builds the PDF offline, and its numbers come from the CSVs."""
 
 import csv
+import os
+import stat
 import time
 
 import pytest
@@ -25,6 +27,16 @@ def test_smoke_builds_the_report(smoke_build):
     for log in ("train_task24/mse_seed1.log", "prepare_dataset/mnist.log"):
         assert (smoke_build / "results/logs" / log).stat().st_size > 0
     assert "epoch 3/3" in (smoke_build / "results/logs/train_task24/mse_seed1.log").read_text()
+
+
+def test_outputs_are_readable_by_others(smoke_build):
+    """Every file of the build, the PDF included, has the mode the umask gives (0644 under 022),
+    not the 0600 of the temporary files the atomic writers go through."""
+    umask = os.umask(0)
+    os.umask(umask)
+    modes = {p: stat.S_IMODE(p.stat().st_mode) for p in (smoke_build / "results").rglob("*") if p.is_file()}
+    assert len(modes) > 100
+    assert {str(p.relative_to(smoke_build)): oct(m) for p, m in modes.items() if m != 0o666 & ~umask} == {}
 
 
 def test_second_run_has_nothing_to_do(smoke_build):

@@ -1,5 +1,6 @@
 # Shared helpers: config validation, the data folder, output paths, code dependencies.
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -7,10 +8,14 @@ SRC = Path(workflow.basedir) / "src"
 # Jobs import the package from the source tree, so it works in a conda env without installing it.
 sys.path.insert(0, str(SRC))
 os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])))
+# The workflow's own Python (nnlab_workflow): what the rules compute, in modules tests can import.
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow/lib"))
 
 from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
 from nnlab.report.languages import language_dir  # noqa: E402
+from nnlab_workflow import tasks  # noqa: E402
+from nnlab_workflow.codedeps import CodeError, CodeIndex  # noqa: E402
 
 
 def stop(message):
@@ -43,35 +48,6 @@ wildcard_constraints:
     dataset="mnist|cifar10",
     seed=r"\d+",
 
-
-def code(*modules):
-    """Package files a job runs, as inputs: editing one reruns the jobs that use it.
-
-    Snakemake tracks a `script:` file's code but not what it imports, hence this list.
-    """
-    base = ["__init__.py", "io.py", "errors.py"]
-    return sorted(f"src/nnlab/{m}" for m in base + list(modules))
-
-
-DATA_CODE = code("data/__init__.py", "data/dataset.py", "data/sources.py", "data/cache.py", "data/synthetic.py")
-TRAIN_CODE = code(
-    "models.py",
-    "losses.py",
-    "optim.py",
-    "ftrl.py",
-    "engine.py",
-    "precision.py",
-    "checkpoint.py",
-    "loop.py",
-    "results.py",
-    "resources.py",
-    "data/split.py",
-)
-PLOT_CODE = code("plots.py", "results.py")
-VAE_CODE = sorted({*TRAIN_CODE, *code("vae.py")})  # tasks 32, 33 (vae.py imports the engine)
-REPORT_CODE = sorted(
-    {*code("results.py", "optstudy.py", "precision.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))}
-)
 
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
 # rules take them all as inputs, and each figure is also an input of the LaTeX compile.
@@ -116,13 +92,45 @@ def bench_path(rule, pattern=""):
     return f"results/benchmarks/{rule}/{pattern or 'all'}.tsv"
 
 
-def register_benchmarks(rule, pattern="", **values):
-    """Register the benchmark files of `rule`'s jobs for every combination of wildcard `values`.
+def register_benchmarks(rule, *combinator, **values):
+    """Register the benchmark files of `rule`'s jobs (`rules.<name>`) for the wildcard `values`,
+    expanded like `expand(rule.benchmark, *combinator, **values)` (every combination, or `zip`)."""
+    REPORT_BENCHMARKS.update(expand(rule.benchmark, *combinator, **values))
 
-    E.g. register_benchmarks("train_task24", "{loss}_seed{seed}", loss=[...], seed=[...]): the
-    same `pattern` as the rule's `bench_path(...)`, expanded like `expand`.
-    """
-    REPORT_BENCHMARKS.update(expand(bench_path(rule, pattern), **values))
+
+def in_report(path, caption, **labels):
+    """An output shown in Snakemake's HTML report (`snakemake --report`): its caption is
+    workflow/report/<caption>.rst, its category the task in its path ("Task 24"), else "Report"."""
+    task = re.search(r"/task(\d+)/", path)
+    category = f"Task {task.group(1)}" if task else "Report"
+    return report(path, caption=f"../report/{caption}.rst", category=category, labels=labels)
+
+
+def run_files(run, names=("history", "final", "timing")):
+    """The named CSVs of one training run: {name: <run folder>/<name>.csv}."""
+    return {name: f"{run}/{name}.csv" for name in names}
+
+
+def expand_outputs(rule, *combinator, **values):
+    """Each named output of `rule` (`rules.<name>`) over the wildcard `values`: {name: [paths]}."""
+    return {name: expand(pattern, *combinator, **values) for name, pattern in rule.output.items()}
+
+
+def add_code_params(workflow_rules):
+    """Give every job that runs a script the param `code`: a fingerprint of the meaning of the nnlab
+    code its script imports (workflow/lib/nnlab_workflow/codedeps.py). Snakemake's params trigger then
+    reruns a job when that code changes, and only then: a comment, docstring or layout edit reruns
+    nothing. An edited script itself reruns its jobs by Snakemake's own code trigger (its mtime)."""
+    index = CodeIndex(SRC, cache_file=".snakemake/nnlab/code-index.json")
+    try:
+        for r in workflow_rules:
+            if r.script:
+                if "code" in r.params.keys():
+                    stop(f"{r.name}: the param name `code` is the workflow's own (its code's fingerprint); rename it")
+                r.set_params(code=index.fingerprint(Path(r.snakefile).parent / r.script))
+    except CodeError as err:
+        stop(f"Cannot derive the jobs' code dependencies: {err}")
+    index.save()
 
 
 def report_benchmarks(wildcards=None):
@@ -133,9 +141,10 @@ def report_benchmarks(wildcards=None):
 
 def all_targets(wildcards=None):
     """The PDF, and (unless building a partial report) every registered table, figure and run CSV."""
+    pdf = rules.compile_report.output.pdf  # an input function: it runs once every rule exists
     if config["partial_report"]:
-        return ["results/report.pdf"]
-    return ["results/report.pdf", *REPORT_INPUTS.values(), *TARGETS]
+        return [pdf]
+    return [pdf, *REPORT_INPUTS.values(), *TARGETS]
 
 
 def report_inputs(wildcards=None):
@@ -148,79 +157,3 @@ def report_inputs(wildcards=None):
 
 def report_figures(wildcards=None):
     return [p for p in report_inputs().values() if p.endswith((".pdf", ".png"))]
-
-
-# Helpers of task27.smk (functions live here, rules there; the task's constants are
-# defined in its .smk before any rule calls these).
-def t27_epochs(width):
-    return T27_EPOCHS.get(int(width), T27["epochs"])
-
-
-def t27_parameters(width):
-    return mlp_parameters(784, [int(width)], 10)
-
-
-def t27_mem_mb(wildcards):
-    width = int(wildcards.width)
-    return train_mem_mb(t27_parameters(width), T27["eval_batch_size"], width, T27_BASE_MB)
-
-
-def t27_runtime(wildcards):
-    width = int(wildcards.width)
-    return train_runtime_min(t27_parameters(width), t27_epochs(width), T27_SECONDS_PER_PARAMETER_EPOCH)
-
-
-def t27_runs(name):
-    return expand(f"{T27_RUN}/{name}.csv", width=T27["widths"], seed=T27["seeds"])
-
-
-# Helpers of task28.smk (functions live here, rules there; the task's constants are
-# defined in its .smk before any rule calls these).
-def t28_runs(name):
-    return expand(f"{T28_RUN}/{name}.csv", seed=T28["seeds"])
-
-
-# Helpers of task29.smk (functions live here, rules there; the task's constants are
-# defined in its .smk before any rule calls these).
-def t29_epochs(split):
-    return T29["epochs"] if split == "test" else T29["sweep"]["epochs"]
-
-
-def t29_test_runs(name):
-    return [
-        f"results/task29/test/{opt}/lr{lr_tag(T29['lr'][opt])}/seed{seed}/{name}.csv"
-        for opt in T29["optimizers"]
-        for seed in T29["seeds"]
-    ]
-
-
-def t29_sequential_runs(name):
-    """One CSV per stage and seed of the sequential protocol (none when it is not among the protocols)."""
-    if "sequential" not in T29["protocols"]:
-        return []
-    return [f"{T29_SEQ}/{opt}/{name}.csv".format(seed=seed) for seed in T29["seeds"] for opt in T29["optimizers"]]
-
-
-def t29_sweep_runs(name):
-    sw = T29["sweep"]
-    return [
-        f"results/task29/sweep/{opt}/lr{lr_tag(lr)}/seed{seed}/{name}.csv"
-        for opt in sw["optimizers"]
-        for lr in sw["lrs"][opt]
-        for seed in sw["seeds"]
-    ]
-
-
-# Helpers of task30.smk (functions live here, rules there; the task's constants are
-# defined in its .smk before any rule calls these).
-def t30_epochs(wc):
-    return T30["epochs"][wc.dataset][wc.model]
-
-
-def t30_runtime(wc):
-    """Minutes: measured seconds per epoch x epochs, doubled for a busy machine, plus start-up."""
-    return 5 + math.ceil(2 * T30_SECONDS_PER_EPOCH[(wc.dataset, wc.model)] * t30_epochs(wc) / 60)
-
-
-def t30_runs(name, seeds=None):
-    return expand(f"{T30_RUN}/{name}.csv", dataset=T30["datasets"], model=T30["models"], seed=seeds or T30["seeds"])

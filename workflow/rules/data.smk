@@ -2,7 +2,6 @@ rule prepare_dataset:
     """Read one dataset from its source (files, download or synthetic) into verified cached arrays."""
     input:
         source=source_files,
-        code=DATA_CODE,
     output:
         **dataset_files("{dataset}"),
     log:

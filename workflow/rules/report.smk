@@ -6,7 +6,6 @@ rule collect_benchmarks:
     """Tabulate wall time, CPU time and peak memory of every job behind the report (its benchmark files)."""
     input:
         benchmarks=report_benchmarks,
-        code=code("report/benchmarks.py", "results.py"),
     output:
         table="results/report/benchmarks.csv",
     log:
@@ -35,8 +34,7 @@ rule render_report:
         templates=REPORT_TEMPLATES,
         terms=str(REPORT_DIR / "terms.yaml"),
         original="report/original.yaml",
-        benchmarks="results/report/benchmarks.csv",
-        code=REPORT_CODE,
+        benchmarks=rules.collect_benchmarks.output.table,
     output:
         tex="results/report/main.tex",
     log:
@@ -65,16 +63,10 @@ rule render_report:
 rule compile_report:
     """Compile the report with latexmk (no shell escape, stop on first error)."""
     input:
-        tex="results/report/main.tex",
+        tex=rules.render_report.output.tex,
         figures=report_figures,
-        code=code("report/compile.py"),
     output:
-        pdf=report(
-            "results/report.pdf",
-            caption="../report/pdf.rst",
-            category="Report",
-            labels={"file": "report.pdf"},
-        ),
+        pdf=in_report("results/report.pdf", "pdf", file="report.pdf"),
     log:
         log_path("compile_report"),
     benchmark:

@@ -8,21 +8,9 @@ with open(Path(workflow.basedir) / "report/original.yaml") as _f:
 
 rule derive_task22:
     """Task 22: every expression of the chain with sympy; delta form vs direct derivative, both vs autograd."""
-    input:
-        code=code("derivations.py", "results.py"),
     output:
-        expressions=report(
-            "results/task22/expressions.csv",
-            caption="../report/task22.rst",
-            category="Task 22",
-            labels={"file": "expressions"},
-        ),
-        autograd=report(
-            "results/task22/autograd.csv",
-            caption="../report/task22.rst",
-            category="Task 22",
-            labels={"file": "autograd"},
-        ),
+        expressions=in_report("results/task22/expressions.csv", "task22", file="expressions"),
+        autograd=in_report("results/task22/autograd.csv", "task22", file="autograd"),
         checks="results/task22/checks.csv",
         original="results/task22/original.csv",
     log:
@@ -49,10 +37,5 @@ rule derive_task22:
         "../../scripts/derive_task22.py"
 
 
-REPORT_INPUTS.update(
-    task22_expressions="results/task22/expressions.csv",
-    task22_autograd="results/task22/autograd.csv",
-    task22_checks="results/task22/checks.csv",
-    task22_original="results/task22/original.csv",
-)
-register_benchmarks("derive_task22")
+REPORT_INPUTS.update({f"task22_{name}": path for name, path in rules.derive_task22.output.items()})
+register_benchmarks(rules.derive_task22)

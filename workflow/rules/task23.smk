@@ -2,16 +2,10 @@
 # per-layer gradient norms of deep MLPs at initialisation and after training.
 T23 = config["task23"]
 T23_RUN = "results/task23/{activation}/depth{depth}/seed{seed}"
-T23_RUNS = {
-    name: expand(f"{T23_RUN}/{name}.csv", activation=T23["activations"], depth=T23["depths"], seed=T23["seeds"])
-    for name in ("norms", "final", "timing")
-}
 
 
 rule derive_task23:
     """Task 23: sigma' = sigma(1 - sigma) <= 1/4 and ReLU' in {0, 1} with sympy; the (1/4)^L bound per depth."""
-    input:
-        code=code("derivations.py", "results.py"),
     output:
         facts="results/task23/derivation.csv",
     log:
@@ -36,11 +30,8 @@ rule gradnorms_task23:
     """Task 23: one deep MLP's per-layer weight-gradient norms, at initialisation and after training."""
     input:
         **dataset_files(T23["dataset"]),
-        code=sorted({*TRAIN_CODE, *code("gradnorms.py")}),
     output:
-        norms=f"{T23_RUN}/norms.csv",
-        final=f"{T23_RUN}/final.csv",
-        timing=f"{T23_RUN}/timing.csv",
+        **run_files(T23_RUN, ("norms", "final", "timing")),
     log:
         log_path("gradnorms_task23", "{activation}_depth{depth}_seed{seed}"),
     benchmark:
@@ -55,6 +46,7 @@ rule gradnorms_task23:
         mem_mb=1000,  # peak resident memory 760 MB (depth 20, real MNIST), +30 %
         runtime=30,
     params:
+        # no precision: the gradient norms are measured in float32
         run=lambda wc: {
             "depth": int(wc.depth),
             "width": T23["width"],
@@ -81,12 +73,14 @@ rule gradnorms_task23:
         "../../scripts/gradnorms_task23.py"
 
 
+T23_RUNS = expand_outputs(rules.gradnorms_task23, activation=T23["activations"], depth=T23["depths"], seed=T23["seeds"])
+
+
 rule summarize_task23:
     """Task 23: per-layer gradient norms and first/output-layer ratios, over seeds (log scale)."""
     input:
         final=T23_RUNS["final"],
         norms=T23_RUNS["norms"],
-        code=code("vanishing.py", "results.py"),
     output:
         norms="results/task23/norms.csv",
         ratios="results/task23/ratios.csv",
@@ -110,15 +104,9 @@ rule plot_task23:
     """Task 23: gradient norm per layer (log scale), sigmoid vs ReLU, at initialisation and after training."""
     input:
         figure_words=FIGURE_WORDS,
-        norms="results/task23/norms.csv",
-        code=code("vanishing.py", "plots.py", "results.py"),
+        norms=rules.summarize_task23.output.norms,
     output:
-        figure=report(
-            "results/task23/figures/gradient_norms.pdf",
-            caption="../report/task23.rst",
-            category="Task 23",
-            labels={"file": "figure"},
-        ),
+        figure=in_report("results/task23/figures/gradient_norms.pdf", "task23", file="figure"),
     log:
         log_path("plot_task23"),
     benchmark:
@@ -135,18 +123,15 @@ rule plot_task23:
         "../../scripts/plot_task23.py"
 
 
-TARGETS.extend(T23_RUNS["norms"] + T23_RUNS["final"] + T23_RUNS["timing"])
+TARGETS.extend(p for paths in T23_RUNS.values() for p in paths)
 REPORT_INPUTS.update(
-    task23_derivation="results/task23/derivation.csv",
-    task23_norms="results/task23/norms.csv",
-    task23_ratios="results/task23/ratios.csv",
-    task23_figure="results/task23/figures/gradient_norms.pdf",
+    task23_derivation=rules.derive_task23.output.facts,
+    task23_norms=rules.summarize_task23.output.norms,
+    task23_ratios=rules.summarize_task23.output.ratios,
+    task23_figure=rules.plot_task23.output.figure,
 )
-register_benchmarks("prepare_dataset", "{dataset}", dataset=T23["dataset"])
-register_benchmarks("derive_task23")
-register_benchmarks(
-    "gradnorms_task23", "{activation}_depth{depth}_seed{seed}",
-    activation=T23["activations"], depth=T23["depths"], seed=T23["seeds"],
-)  # fmt: skip
-register_benchmarks("summarize_task23")
-register_benchmarks("plot_task23")
+register_benchmarks(rules.prepare_dataset, dataset=T23["dataset"])
+register_benchmarks(rules.derive_task23)
+register_benchmarks(rules.gradnorms_task23, activation=T23["activations"], depth=T23["depths"], seed=T23["seeds"])
+register_benchmarks(rules.summarize_task23)
+register_benchmarks(rules.plot_task23)

@@ -2,15 +2,13 @@ T24 = config["task24"]
 T24_RUN = "results/task24/{loss}/seed{seed}"
 
 
+# The base of every classifier training rule (tasks 27-30 reuse it with `use rule ... with:`).
 rule train_task24:
     """Task 24: train the single-layer network with one loss and one seed."""
     input:
         **dataset_files(T24["dataset"]),
-        code=TRAIN_CODE,
     output:
-        history=f"{T24_RUN}/history.csv",
-        final=f"{T24_RUN}/final.csv",
-        timing=f"{T24_RUN}/timing.csv",
+        **run_files(T24_RUN),
     log:
         log_path("train_task24", "{loss}_seed{seed}"),
     benchmark:
@@ -24,45 +22,26 @@ rule train_task24:
         mem_mb=1100,  # peak resident memory 820 MB (real MNIST, 2 threads), +30 %
         runtime=20,
     params:
-        run=lambda wc: {
-            "model_spec": T24["model"],
-            "loss": wc.loss,
-            "optimizer": T24["optimizer"],
-            "lr": T24["lr"],
-            "epochs": T24["epochs"],
-            "batch_size": T24["batch_size"],
-            "seed": int(wc.seed),
-            "device": config["device"],
-            "init": config["init"],
-            "precision": config["precision"],
-        },
-        labels=lambda wc: {"task": 24, "loss": wc.loss, "seed": int(wc.seed)},
+        run=lambda wc: tasks.run_params(config, "task24", wc.seed, loss=wc.loss),
+        labels=lambda wc: tasks.run_labels(24, wc, seed=int),
     message:
         "Training task 24, loss {wildcards.loss}, seed {wildcards.seed}"
     script:
         "../../scripts/train_classifier.py"
 
 
-T24_RUNS = {
-    name: expand(f"{T24_RUN}/{name}.csv", loss=T24["losses"], seed=T24["seeds"])
-    for name in ("history", "final", "timing")
-}
+T24_RUNS = expand_outputs(rules.train_task24, loss=T24["losses"], seed=T24["seeds"])
 
 
+# The base of the summary rules of tasks 27 and 30.
 rule summarize_task24:
     """Task 24: final test accuracy per loss, mean ± std over seeds."""
     input:
         final=T24_RUNS["final"],
         timing=T24_RUNS["timing"],
         history=T24_RUNS["history"],
-        code=code("results.py"),
     output:
-        table=report(
-            "results/task24/table.csv",
-            caption="../report/task24_table.rst",
-            category="Task 24",
-            labels={"figure": "test accuracy per loss"},
-        ),
+        table=in_report("results/task24/table.csv", "task24_table", figure="test accuracy per loss"),
     log:
         log_path("summarize_task24"),
     benchmark:
@@ -81,25 +60,16 @@ rule summarize_task24:
         "../../scripts/summarize_runs.py"
 
 
+# The base of task 28's learning curves.
 rule plot_task24:
     """Task 24: learning curves (accuracy and loss per epoch) for each loss."""
     input:
-        **{loss: expand(f"{T24_RUN}/history.csv", loss=loss, seed=T24["seeds"]) for loss in T24["losses"]},
+        # one group of curves per loss, named after it
+        **{loss: expand(rules.train_task24.output.history, loss=loss, seed=T24["seeds"]) for loss in T24["losses"]},
         figure_words=FIGURE_WORDS,
-        code=PLOT_CODE,
     output:
-        accuracy=report(
-            "results/task24/figures/accuracy.pdf",
-            caption="../report/task24_curves.rst",
-            category="Task 24",
-            labels={"figure": "accuracy per epoch"},
-        ),
-        loss=report(
-            "results/task24/figures/loss.pdf",
-            caption="../report/task24_curves.rst",
-            category="Task 24",
-            labels={"figure": "loss per epoch"},
-        ),
+        accuracy=in_report("results/task24/figures/accuracy.pdf", "task24_curves", figure="accuracy per epoch"),
+        loss=in_report("results/task24/figures/loss.pdf", "task24_curves", figure="loss per epoch"),
     log:
         log_path("plot_task24"),
     benchmark:
@@ -116,13 +86,13 @@ rule plot_task24:
         "../../scripts/plot_learning_curves.py"
 
 
-TARGETS.extend(T24_RUNS["history"] + T24_RUNS["final"] + T24_RUNS["timing"])
+TARGETS.extend(p for paths in T24_RUNS.values() for p in paths)
 REPORT_INPUTS.update(
-    task24_table="results/task24/table.csv",
-    task24_accuracy="results/task24/figures/accuracy.pdf",
-    task24_loss="results/task24/figures/loss.pdf",
+    task24_table=rules.summarize_task24.output.table,
+    task24_accuracy=rules.plot_task24.output.accuracy,
+    task24_loss=rules.plot_task24.output.loss,
 )
-register_benchmarks("prepare_dataset", "{dataset}", dataset=T24["dataset"])
-register_benchmarks("train_task24", "{loss}_seed{seed}", loss=T24["losses"], seed=T24["seeds"])
-register_benchmarks("summarize_task24")
-register_benchmarks("plot_task24")
+register_benchmarks(rules.prepare_dataset, dataset=T24["dataset"])
+register_benchmarks(rules.train_task24, loss=T24["losses"], seed=T24["seeds"])
+register_benchmarks(rules.summarize_task24)
+register_benchmarks(rules.plot_task24)

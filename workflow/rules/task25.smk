@@ -2,18 +2,12 @@ T25 = config["task25"]
 T25_RUN = "results/task25/batch{batch}/seed{seed}"
 # the main reading of the original's "batch の数は 100" first, then the other readings (batch sizes)
 T25_BATCHES = [T25["batch_size"], *(b for b in T25["alt_batch_sizes"] if b != T25["batch_size"])]
-REGRESSION_CODE = sorted({*TRAIN_CODE, *code("regression.py", "resources.py")})
 
 
 rule train_task25:
     """Task 25: fit the 2-32-16-1 MLP to noisy samples of the original's function, one batch size and seed."""
-    input:
-        code=REGRESSION_CODE,
     output:
-        history=f"{T25_RUN}/history.csv",
-        final=f"{T25_RUN}/final.csv",
-        timing=f"{T25_RUN}/timing.csv",
-        grid=f"{T25_RUN}/grid.csv",
+        **run_files(T25_RUN, ("history", "final", "timing", "grid")),
     log:
         log_path("train_task25", "batch{batch}_seed{seed}"),
     benchmark:
@@ -32,21 +26,18 @@ rule train_task25:
         runtime=lambda wc: 10 if int(wc.batch) >= 100 else 30,
     params:
         data=T25["data"],
-        run=lambda wc: {
-            "hidden": T25["model"]["hidden"],
-            "activation": T25["model"].get("activation", "relu"),
-            "optimizer": T25["optimizer"],
-            "lr": T25["lr"],
-            "epochs": T25["epochs"],
-            "batch_size": int(wc.batch),
-            "seed": int(wc.seed),
-            "grid_size": T25["grid"]["size"],
-            "grid_range": (T25["data"]["low"], T25["data"]["high"]),
-            "center_radius": T25["grid"]["center_radius"],
-            "device": config["device"],
-            "init": config["init"],
-            "precision": config["precision"],
-        },
+        run=lambda wc: tasks.run_params(
+            config,
+            "task25",
+            wc.seed,
+            keys=("optimizer", "lr", "epochs"),
+            hidden=T25["model"]["hidden"],
+            activation=T25["model"].get("activation", "relu"),
+            batch_size=int(wc.batch),
+            grid_size=T25["grid"]["size"],
+            grid_range=(T25["data"]["low"], T25["data"]["high"]),
+            center_radius=T25["grid"]["center_radius"],
+        ),
         labels=lambda wc: {"task": 25, "batch_size": int(wc.batch), "seed": int(wc.seed)},
     message:
         "Training task 25 (regression of f(x1, x2)), batch size {wildcards.batch}, seed {wildcards.seed}"
@@ -54,11 +45,8 @@ rule train_task25:
         "../../scripts/train_regression.py"
 
 
-T25_RUNS = {
-    name: expand(f"{T25_RUN}/{name}.csv", batch=T25_BATCHES, seed=T25["seeds"])
-    for name in ("history", "final", "timing", "grid")
-}
-T25_MAIN_HISTORY = expand(f"{T25_RUN}/history.csv", batch=T25["batch_size"], seed=T25["seeds"])
+T25_RUNS = expand_outputs(rules.train_task25, batch=T25_BATCHES, seed=T25["seeds"])
+T25_MAIN = expand_outputs(rules.train_task25, batch=T25["batch_size"], seed=T25["seeds"])  # the main reading
 
 
 rule summarize_task25:
@@ -66,14 +54,8 @@ rule summarize_task25:
     input:
         final=T25_RUNS["final"],
         history=T25_RUNS["history"],
-        code=code("curves.py", "results.py"),
     output:
-        table=report(
-            "results/task25/table.csv",
-            caption="../report/task25_table.rst",
-            category="Task 25",
-            labels={"figure": "grid errors and convergence per seed"},
-        ),
+        table=in_report("results/task25/table.csv", "task25_table", figure="grid errors and convergence per seed"),
     log:
         log_path("summarize_task25"),
     benchmark:
@@ -96,23 +78,14 @@ rule plot_task25:
     """Task 25: the learned surface against the true function (first seed), and the loss curves."""
     input:
         figure_words=FIGURE_WORDS,
-        grid=expand(f"{T25_RUN}/grid.csv", batch=T25["batch_size"], seed=T25["seeds"][0])[0],
-        history=T25_MAIN_HISTORY,
-        table="results/task25/table.csv",
-        code=code("plots.py", "plots_regression.py", "results.py"),
+        grid=T25_MAIN["grid"][0],
+        history=T25_MAIN["history"],
+        table=rules.summarize_task25.output.table,
     output:
-        surface=report(
-            "results/task25/figures/surface.pdf",
-            caption="../report/task25_surface.rst",
-            category="Task 25",
-            labels={"figure": "learned surface vs true function"},
+        surface=in_report(
+            "results/task25/figures/surface.pdf", "task25_surface", figure="learned surface vs true function"
         ),
-        loss=report(
-            "results/task25/figures/loss.pdf",
-            caption="../report/task25_loss.rst",
-            category="Task 25",
-            labels={"figure": "loss per epoch"},
-        ),
+        loss=in_report("results/task25/figures/loss.pdf", "task25_loss", figure="loss per epoch"),
     log:
         log_path("plot_task25"),
     benchmark:
@@ -132,13 +105,13 @@ rule plot_task25:
         "../../scripts/plot_regression.py"
 
 
-TARGETS.extend(T25_RUNS["history"] + T25_RUNS["final"] + T25_RUNS["timing"] + T25_RUNS["grid"])
+TARGETS.extend(p for paths in T25_RUNS.values() for p in paths)
 REPORT_INPUTS.update(
-    task25_table="results/task25/table.csv",
-    task25_surface="results/task25/figures/surface.pdf",
-    task25_loss="results/task25/figures/loss.pdf",
+    task25_table=rules.summarize_task25.output.table,
+    task25_surface=rules.plot_task25.output.surface,
+    task25_loss=rules.plot_task25.output.loss,
 )
 
-register_benchmarks("train_task25", "batch{batch}_seed{seed}", batch=T25_BATCHES, seed=T25["seeds"])
-register_benchmarks("summarize_task25")
-register_benchmarks("plot_task25")
+register_benchmarks(rules.train_task25, batch=T25_BATCHES, seed=T25["seeds"])
+register_benchmarks(rules.summarize_task25)
+register_benchmarks(rules.plot_task25)

@@ -1,23 +1,13 @@
 T31 = config["task31"]
 T31_RUN = "results/task31/ae/seed{seed}"
-AUTOENCODER_CODE = sorted(
-    {
-        *TRAIN_CODE,
-        *code("autoencoder.py", "latent.py", "resources.py", "data/__init__.py", "data/cache.py", "data/dataset.py"),
-    }
-)
 
 
 rule train_task31:
     """Task 31: train the 2-D-bottleneck autoencoder, one seed; encode every test image."""
     input:
         **dataset_files(T31["dataset"]),
-        code=AUTOENCODER_CODE,
     output:
-        history=f"{T31_RUN}/history.csv",
-        final=f"{T31_RUN}/final.csv",
-        timing=f"{T31_RUN}/timing.csv",
-        latent=f"{T31_RUN}/latent.csv",
+        **run_files(T31_RUN, ("history", "final", "timing", "latent")),
     log:
         log_path("train_task31", "seed{seed}"),
     benchmark:
@@ -29,32 +19,29 @@ rule train_task31:
         mem_mb=1250,  # peak resident memory 950 MB on MNIST, +30 %
         runtime=60,
     params:
-        run=lambda wc: {
-            "hidden": T31["model"]["hidden"],
-            "latent": T31["model"]["latent"],
-            "activation": T31["model"].get("activation", "relu"),
-            "loss": T31["loss"],
-            "optimizer": T31["optimizer"],
-            "lr": T31["lr"],
-            "epochs": T31["epochs"],
-            "batch_size": T31["batch_size"],
-            "seed": int(wc.seed),
-            "device": config["device"],
-            "init": config["init"],
-            "precision": config["precision"],
-        },
-        labels=lambda wc: {"task": 31, "seed": int(wc.seed)},
+        run=lambda wc: tasks.run_params(
+            config,
+            "task31",
+            wc.seed,
+            keys=("loss", "optimizer", "lr", "epochs", "batch_size"),
+            hidden=T31["model"]["hidden"],
+            latent=T31["model"]["latent"],
+            activation=T31["model"].get("activation", "relu"),
+        ),
+        labels=lambda wc: tasks.run_labels(31, wc, seed=int),
     message:
         f"Training task 31 (2-D autoencoder on {T31['dataset']}), seed {{wildcards.seed}}"
     script:
         "../../scripts/train_autoencoder.py"
 
 
+T31_RUNS = expand_outputs(rules.train_task31, seed=T31["seeds"])
+
+
 rule embed_pca_task31:
     """Task 31: a 2-D PCA fitted on the training images, applied to every test image."""
     input:
         **dataset_files(T31["dataset"]),
-        code=code("latent.py", "results.py", "data/__init__.py", "data/cache.py", "data/dataset.py"),
     output:
         latent="results/task31/pca/latent.csv",
         variance="results/task31/pca/variance.csv",
@@ -80,17 +67,11 @@ rule embed_pca_task31:
 rule summarize_task31:
     """Task 31: leave-one-out k-NN accuracy of the chosen digits in each plane (autoencoder seeds, PCA)."""
     input:
-        ae=expand(f"{T31_RUN}/latent.csv", seed=T31["seeds"]),
-        final=expand(f"{T31_RUN}/final.csv", seed=T31["seeds"]),
-        pca="results/task31/pca/latent.csv",
-        code=code("latent.py", "results.py"),
+        ae=T31_RUNS["latent"],
+        final=T31_RUNS["final"],
+        pca=rules.embed_pca_task31.output.latent,
     output:
-        table=report(
-            "results/task31/table.csv",
-            caption="../report/task31_table.rst",
-            category="Task 31",
-            labels={"figure": "k-NN separation, autoencoder vs PCA"},
-        ),
+        table=in_report("results/task31/table.csv", "task31_table", figure="k-NN separation, autoencoder vs PCA"),
     log:
         log_path("summarize_task31"),
     benchmark:
@@ -114,23 +95,16 @@ rule plot_task31:
     """Task 31: the chosen digits in the autoencoder's plane (first seed) beside the PCA's; the AE's loss."""
     input:
         figure_words=FIGURE_WORDS,
-        ae=f"results/task31/ae/seed{T31['seeds'][0]}/latent.csv",
-        pca="results/task31/pca/latent.csv",
-        history=expand(f"{T31_RUN}/history.csv", seed=T31["seeds"]),
-        code=code("plots.py", "plots_latent.py", "latent.py", "results.py"),
+        ae=T31_RUNS["latent"][0],
+        pca=rules.embed_pca_task31.output.latent,
+        history=T31_RUNS["history"],
     output:
-        scatter=report(
+        scatter=in_report(
             "results/task31/figures/scatter.pdf",
-            caption="../report/task31_scatter.rst",
-            category="Task 31",
-            labels={"figure": "digits in the autoencoder's and the PCA's plane"},
+            "task31_scatter",
+            figure="digits in the autoencoder's and the PCA's plane",
         ),
-        loss=report(
-            "results/task31/figures/loss.pdf",
-            caption="../report/task31_loss.rst",
-            category="Task 31",
-            labels={"figure": "autoencoder loss per epoch"},
-        ),
+        loss=in_report("results/task31/figures/loss.pdf", "task31_loss", figure="autoencoder loss per epoch"),
     log:
         log_path("plot_task31"),
     benchmark:
@@ -153,19 +127,16 @@ rule plot_task31:
         "../../scripts/plot_latent.py"
 
 
-TARGETS.extend(
-    expand(f"{T31_RUN}/{{name}}.csv", seed=T31["seeds"], name=["history", "final", "timing", "latent"])
-    + ["results/task31/pca/latent.csv"]
-)
+TARGETS.extend([p for paths in T31_RUNS.values() for p in paths] + [rules.embed_pca_task31.output.latent])
 REPORT_INPUTS.update(
-    task31_table="results/task31/table.csv",
-    task31_pca="results/task31/pca/variance.csv",
-    task31_scatter="results/task31/figures/scatter.pdf",
-    task31_loss="results/task31/figures/loss.pdf",
+    task31_table=rules.summarize_task31.output.table,
+    task31_pca=rules.embed_pca_task31.output.variance,
+    task31_scatter=rules.plot_task31.output.scatter,
+    task31_loss=rules.plot_task31.output.loss,
 )
 
-register_benchmarks("prepare_dataset", "{dataset}", dataset=T31["dataset"])
-register_benchmarks("train_task31", "seed{seed}", seed=T31["seeds"])
-register_benchmarks("embed_pca_task31")
-register_benchmarks("summarize_task31")
-register_benchmarks("plot_task31")
+register_benchmarks(rules.prepare_dataset, dataset=T31["dataset"])
+register_benchmarks(rules.train_task31, seed=T31["seeds"])
+register_benchmarks(rules.embed_pca_task31)
+register_benchmarks(rules.summarize_task31)
+register_benchmarks(rules.plot_task31)

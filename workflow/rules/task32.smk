@@ -1,17 +1,11 @@
 T32 = config["task32"]
+T32_DATASETS = list(config["task33"]["datasets"])  # the datasets of task 33's trained VAEs
 
 
 rule linear_gaussian_task32:
     """Task 32: ELBO <= log p(x) with gap KL(q || p(z|x)), exactly, on a linear-Gaussian latent model."""
-    input:
-        code=code("elbo.py", "results.py", "logs.py"),
     output:
-        table=report(
-            "results/task32/linear_gaussian.csv",
-            caption="../report/task32.rst",
-            category="Task 32",
-            labels={"file": "table"},
-        ),
+        table=in_report("results/task32/linear_gaussian.csv", "task32", file="table"),
     log:
         log_path("linear_gaussian_task32"),
     benchmark:
@@ -34,15 +28,9 @@ rule iwae_task32:
     """Task 32: the trained VAE's ELBO beside importance-weighted bounds L_K on a fixed test subset."""
     input:
         **dataset_files("{dataset}"),
-        model="results/task33/{dataset}/model.pt",
-        code=VAE_CODE,
+        model=rules.train_task33.output.model,
     output:
-        table=report(
-            "results/task32/iwae_{dataset}.csv",
-            caption="../report/task32.rst",
-            category="Task 32",
-            labels={"file": "{dataset} table"},
-        ),
+        table=in_report("results/task32/iwae_{dataset}.csv", "task32", file="{dataset} table"),
     log:
         log_path("iwae_task32", "{dataset}"),
     benchmark:
@@ -61,11 +49,11 @@ rule iwae_task32:
         "../../scripts/iwae_bound.py"
 
 
-TARGETS.append("results/task32/linear_gaussian.csv")
-REPORT_INPUTS.update(task32_linear_gaussian="results/task32/linear_gaussian.csv")
-for _ds in T33["datasets"]:
-    TARGETS.append(f"results/task32/iwae_{_ds}.csv")
-    REPORT_INPUTS[f"task32_iwae_{_ds}"] = f"results/task32/iwae_{_ds}.csv"
+TARGETS.append(rules.linear_gaussian_task32.output.table)
+REPORT_INPUTS.update(task32_linear_gaussian=rules.linear_gaussian_task32.output.table)
+for _ds in T32_DATASETS:
+    TARGETS.append(rules.iwae_task32.output.table.format(dataset=_ds))
+    REPORT_INPUTS[f"task32_iwae_{_ds}"] = rules.iwae_task32.output.table.format(dataset=_ds)
 
-register_benchmarks("linear_gaussian_task32")
-register_benchmarks("iwae_task32", "{dataset}", dataset=list(T33["datasets"]))
+register_benchmarks(rules.linear_gaussian_task32)
+register_benchmarks(rules.iwae_task32, dataset=T32_DATASETS)

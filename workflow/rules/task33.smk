@@ -1,5 +1,6 @@
 T33 = config["task33"]
 T33_RUN = "results/task33/{dataset}"
+T33_DATASETS = list(T33["datasets"])
 # Peak resident memory (2 threads, real data): MNIST 0.94 GB, CIFAR-10 1.45 GB (its arrays and the
 # 256-bin likelihood's per-pixel terms); requests +30 %.
 T33_MEM_MB = {"mnist": 1250, "cifar10": 1900}
@@ -9,12 +10,9 @@ rule train_task33:
     """Task 33: train the convolutional VAE on one dataset by minimising -ELBO; checkpoint it."""
     input:
         **dataset_files("{dataset}"),
-        code=VAE_CODE,
     output:
+        **run_files(T33_RUN),
         model=f"{T33_RUN}/model.pt",
-        history=f"{T33_RUN}/history.csv",
-        final=f"{T33_RUN}/final.csv",
-        timing=f"{T33_RUN}/timing.csv",
     log:
         log_path("train_task33", "{dataset}"),
     benchmark:
@@ -26,18 +24,16 @@ rule train_task33:
         mem_mb=lambda wc: T33_MEM_MB[wc.dataset],
         runtime=lambda wc: 10 + 8 * T33["datasets"][wc.dataset]["epochs"],
     params:
-        run=lambda wc: {
-            "latent_dim": T33["model"]["latent_dim"],
-            "channels": T33["model"]["channels"],
-            "likelihood": T33["datasets"][wc.dataset]["likelihood"],
-            "lr": T33["lr"],
-            "epochs": T33["datasets"][wc.dataset]["epochs"],
-            "batch_size": T33["batch_size"],
-            "seed": T33["seed"],
-            "device": config["device"],
-            "init": config["init"],
-            "precision": config["precision"],
-        },
+        run=lambda wc: tasks.run_params(
+            config,
+            "task33",
+            T33["seed"],
+            keys=("lr", "batch_size"),
+            latent_dim=T33["model"]["latent_dim"],
+            channels=T33["model"]["channels"],
+            likelihood=T33["datasets"][wc.dataset]["likelihood"],
+            epochs=T33["datasets"][wc.dataset]["epochs"],
+        ),
         labels=lambda wc: {
             "task": 33,
             "dataset": wc.dataset,
@@ -54,21 +50,10 @@ rule figures_task33:
     """Task 33: image grids from the checkpoint, prior samples and test images with reconstructions."""
     input:
         **dataset_files("{dataset}"),
-        model=f"{T33_RUN}/model.pt",
-        code=sorted({*VAE_CODE, *code("images.py")}),
+        model=rules.train_task33.output.model,
     output:
-        samples=report(
-            f"{T33_RUN}/figures/samples.png",
-            caption="../report/task33.rst",
-            category="Task 33",
-            labels={"file": "{dataset} samples"},
-        ),
-        reconstructions=report(
-            f"{T33_RUN}/figures/reconstructions.png",
-            caption="../report/task33.rst",
-            category="Task 33",
-            labels={"file": "{dataset} reconstructions"},
-        ),
+        samples=in_report(f"{T33_RUN}/figures/samples.png", "task33", file="{dataset} samples"),
+        reconstructions=in_report(f"{T33_RUN}/figures/reconstructions.png", "task33", file="{dataset} reconstructions"),
     log:
         log_path("figures_task33", "{dataset}"),
     benchmark:
@@ -91,15 +76,9 @@ rule plot_task33:
     """Task 33: ELBO, reconstruction and KL terms per epoch, training and test."""
     input:
         figure_words=FIGURE_WORDS,
-        history=f"{T33_RUN}/history.csv",
-        code=code("plots.py", "plots_vae.py", "results.py"),
+        history=rules.train_task33.output.history,
     output:
-        elbo=report(
-            f"{T33_RUN}/figures/elbo.pdf",
-            caption="../report/task33.rst",
-            category="Task 33",
-            labels={"file": "{dataset} elbo"},
-        ),
+        elbo=in_report(f"{T33_RUN}/figures/elbo.pdf", "task33", file="{dataset} elbo"),
     log:
         log_path("plot_task33", "{dataset}"),
     benchmark:
@@ -118,18 +97,18 @@ rule plot_task33:
         "../../scripts/plot_vae_elbo.py"
 
 
-for _ds in T33["datasets"]:
-    TARGETS.extend(f"results/task33/{_ds}/{n}" for n in ("model.pt", "history.csv", "final.csv", "timing.csv"))
+for _ds in T33_DATASETS:
+    TARGETS.extend(expand(list(rules.train_task33.output), dataset=_ds))
     REPORT_INPUTS.update(
         {
-            f"task33_{_ds}_final": f"results/task33/{_ds}/final.csv",
-            f"task33_{_ds}_history": f"results/task33/{_ds}/history.csv",
-            f"task33_{_ds}_samples": f"results/task33/{_ds}/figures/samples.png",
-            f"task33_{_ds}_reconstructions": f"results/task33/{_ds}/figures/reconstructions.png",
-            f"task33_{_ds}_elbo": f"results/task33/{_ds}/figures/elbo.pdf",
+            f"task33_{_ds}_final": rules.train_task33.output.final.format(dataset=_ds),
+            f"task33_{_ds}_history": rules.train_task33.output.history.format(dataset=_ds),
+            **{f"task33_{_ds}_{n}": p.format(dataset=_ds) for n, p in rules.figures_task33.output.items()},
+            f"task33_{_ds}_elbo": rules.plot_task33.output.elbo.format(dataset=_ds),
         }
     )
 
-register_benchmarks("prepare_dataset", "{dataset}", dataset=list(T33["datasets"]))
-for _rule in ("train_task33", "figures_task33", "plot_task33"):
-    register_benchmarks(_rule, "{dataset}", dataset=list(T33["datasets"]))
+register_benchmarks(rules.prepare_dataset, dataset=T33_DATASETS)
+register_benchmarks(rules.train_task33, dataset=T33_DATASETS)
+register_benchmarks(rules.figures_task33, dataset=T33_DATASETS)
+register_benchmarks(rules.plot_task33, dataset=T33_DATASETS)
