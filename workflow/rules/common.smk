@@ -70,7 +70,10 @@ TRAIN_CODE = code(
 PLOT_CODE = code("plots.py", "results.py")
 VAE_CODE = sorted({*TRAIN_CODE, *code("vae.py")})  # tasks 32, 33 (vae.py imports the engine)
 REPORT_CODE = sorted(
-    {*code("results.py", "optstudy.py", "precision.py"), *(str(p) for p in Path("src/nnlab/report").rglob("*.py"))}
+    {
+        *code("results.py", "optstudy.py", "precision.py", "significance.py"),
+        *(str(p) for p in Path("src/nnlab/report").rglob("*.py")),
+    }
 )
 
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report

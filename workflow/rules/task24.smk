@@ -122,6 +122,8 @@ REPORT_INPUTS.update(
     task24_accuracy="results/task24/figures/accuracy.pdf",
     task24_loss="results/task24/figures/loss.pdf",
 )
+# The dataset's sidecar: how many test images the paired test of the section counts.
+REPORT_INPUTS.update(task24_data=dataset_files(T24["dataset"])["meta"])
 register_benchmarks("prepare_dataset", "{dataset}", dataset=T24["dataset"])
 register_benchmarks("train_task24", "{loss}_seed{seed}", loss=T24["losses"], seed=T24["seeds"])
 register_benchmarks("summarize_task24")

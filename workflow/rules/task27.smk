@@ -141,6 +141,8 @@ REPORT_INPUTS.update(
     task27_accuracy_vs_width="results/task27/figures/accuracy_vs_width.pdf",
 )
 
+# The dataset's sidecar: how many test images the paired test of the section counts.
+REPORT_INPUTS.update(task27_data=dataset_files(T27["dataset"])["meta"])
 register_benchmarks("prepare_dataset", "{dataset}", dataset=T27["dataset"])
 register_benchmarks("train_task27", "w{width}_seed{seed}", width=T27["widths"], seed=T27["seeds"])
 register_benchmarks("summarize_task27")

@@ -222,6 +222,15 @@ REPORT_INPUTS.update(
     task29_curves="results/task29/figures/curves.pdf",
     task29_sweep_figure="results/task29/figures/sweep.pdf",
 )
+# Per-image test predictions of each optimiser's runs: the section compares them with a paired test.
+REPORT_INPUTS.update(
+    {
+        f"task29_run_predictions_{opt}_seed{seed}": path
+        for (opt, seed), path in zip(
+            [(o, s) for o in T29["optimizers"] for s in T29["seeds"]], t29_test_runs("predictions"), strict=True
+        )
+    }
+)
 
 register_benchmarks("prepare_dataset", "{dataset}", dataset=T29["dataset"])
 for _opt in T29["optimizers"]:
