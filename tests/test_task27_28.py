@@ -240,3 +240,14 @@ def test_epochs_by_width_is_validated():
     cfg["task27"]["epochs_by_width"] = {100000: 0}
     with pytest.raises(ConfigError, match="task27.epochs_by_width.100000: 0 is less than the minimum of 1"):
         validate_config(cfg, ROOT / "workflow/schemas/config.schema.yaml")
+
+
+def test_epoch_axes_get_whole_number_ticks(tmp_path):
+    from nnlab.plots import plt, save
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [0.5, 0.6, 0.7])
+    ax.set_xlabel("epoch")
+    save(fig, tmp_path / "f.pdf")
+    ticks = [t for t in ax.get_xticks() if 1 <= t <= 3]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # no 1.5, 2.5 between the epochs

@@ -215,11 +215,16 @@ def test_describe_network():
     assert task30.known_name(CIFAR_CNN | {"dense": [256]}) is None
 
 
-def test_misclassified_picks_first_errors_and_gallery_draws(tmp_path):
+def test_misclassified_draws_across_classes_and_gallery_draws(tmp_path):
     labels = np.array([1, 2, 3, 4, 5, 6])
     write_predictions(tmp_path / "p.csv", np.array([1, 0, 3, 0, 0, 6]), labels)
     shown, wrong = misclassified(read_rows(tmp_path / "p.csv"), 2)
     assert wrong == 3 and [r["index"] for r in shown] == [1, 3]
+    # a class-sorted test set: the errors of class 0 come first, yet every class is shown
+    sorted_labels = np.repeat(np.arange(3), 4)
+    write_predictions(tmp_path / "s.csv", (sorted_labels + 1) % 3, sorted_labels)
+    shown, wrong = misclassified(read_rows(tmp_path / "s.csv"), 4)
+    assert wrong == 12 and [r["label"] for r in shown] == [0, 1, 2, 0] and [r["index"] for r in shown] == [0, 4, 8, 1]
     rng = np.random.default_rng(0)
     panels = [
         {"title": "grey", "images": rng.integers(0, 255, (2, 28, 28, 1), dtype=np.uint8), "captions": ["a", "b"]},
