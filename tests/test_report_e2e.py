@@ -5,7 +5,7 @@ import re
 import shutil
 
 import pytest
-from conftest import SMOKE_TITLE, pdf_text, snakemake
+from conftest import REAL_DATA, ROOT, SMOKE_TITLE, pdf_text, snakemake
 
 from nnlab.report.compile import table_overflows
 from nnlab.results import read_rows
@@ -50,9 +50,11 @@ def test_every_job_behind_the_report_is_in_the_appendix(smoke_build, text):
     listed = {(r["rule"], str(r["job"])) for r in read_rows(smoke_build / "results/report/benchmarks.csv")}
     assert on_disk == listed, f"jobs without register_benchmarks(...): {sorted(on_disk - listed)}"
     assert "Jobs. Wall time, CPU time and peak memory" in text
-    flat = text.replace(" ", "")  # long names may break across lines at their underscores
+    # in the tex: a long name may break across lines in its narrow column, which pdftotext interleaves
+    tex = (smoke_build / "results/report/main.tex").read_text(encoding="utf-8")
+    tex = tex.replace("\\allowbreak{}", "").replace("\\_", "_")
     for rule, job in listed:
-        assert f"{rule}{job}" in flat
+        assert f"\\texttt{{{rule}}} & \\texttt{{{job}}}" in tex, (rule, job)
 
 
 def test_scorecard_judges_every_claim_of_the_original(smoke_build, text):
@@ -75,8 +77,8 @@ def test_scorecard_judges_every_claim_of_the_original(smoke_build, text):
 def test_no_path_of_the_building_machine_in_the_report(smoke_build):
     """Datasets are named by their source kind, never by where they sat (nor any absolute path)."""
     tex = (smoke_build / "results/report/main.tex").read_text(encoding="utf-8")
-    assert str(smoke_build) not in tex and "/work/" not in tex and "/tmp/" not in tex and "/home/" not in tex
-    assert not re.search(r"(?<![\\\w}])/(?:usr|etc|data|mnt|root|var)/", tex)
+    for place in (str(smoke_build), str(ROOT), str(REAL_DATA), "/tmp/", "/work/", "/home/", "/root/"):
+        assert place not in tex, place
 
 
 def test_tables_fit_the_text_width(smoke_build):
@@ -92,8 +94,8 @@ def test_partial_report_marks_exactly_the_tasks_with_a_missing_input(smoke_build
     shutil.copytree(smoke_build, wd, symlinks=True)
     (wd / "results/task24/figures/loss.pdf").unlink()
     (wd / "results/task31/table.csv").unlink()
-    snakemake(wd, "--cores", "1", "--configfile", "scales/smoke.yaml", "--config", "partial_report=True",
-              "results/report.pdf")  # fmt: skip
+    snakemake(wd, "results/report.pdf", "--cores", "1", "--configfile", "scales/smoke.yaml",
+              "--config", "partial_report=True")  # fmt: skip
     text = re.sub(r"\s+", " ", pdf_text(wd / "results/report.pdf"))
     assert text.count("Not run.") == 2 and "task24_loss" in text and "task31_table" in text
     tex = (wd / "results/report/main.tex").read_text(encoding="utf-8")
