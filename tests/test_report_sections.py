@@ -231,3 +231,6 @@ def test_a_section_missing_an_input_is_not_run_naming_it(tmp_path):
     assert sorted(sections) == [22]
     assert "Some of this task's results are missing" in body and "task23\\_figure" in body
     assert body.count("\\notrun{") == len(common.TASKS) - 1
+    # only an optional input (a dataset's sidecar) and no results: the task did not run, nothing is "missing"
+    sections, missing = build_all({"task24_data": "mnist.json"}, {"task24": {}}, {}, str)
+    assert sections == {} and missing == {}

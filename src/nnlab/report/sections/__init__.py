@@ -8,8 +8,8 @@
 The contract of a section module: `TASK` (its number), `TITLE` (English; each language may translate it in
 its terms.yaml `tasks`), the inputs it cannot be built without (`REQUIRED`, or `required(config)` when
 they depend on the configuration), and `build`. The registries (`SECTIONS`, `BUILDERS`, `TASKS`) derive
-from the modules; a section with some of its inputs present but not all shows "not run" naming what is
-missing, and one with none shows "not run" as not built.
+from the modules; a section with some of its required inputs present but not all shows "not run" naming what
+is missing, and one with none (its jobs failed, or it has no rules) shows "not run" as such.
 """
 
 from __future__ import annotations
@@ -30,15 +30,17 @@ def required(task: int, config: dict) -> list[str]:
 
 def build_all(inputs: dict, config: dict, original: dict, rel, changes: list[dict] | None = None) -> tuple[dict, dict]:
     """(sections, missing): the context of every task whose required inputs are all present, and for
-    every task with some inputs but not all, the names of the missing ones (its section says so instead
+    every task with some required inputs but not all, the names of the missing ones (its section says so instead
     of failing). `changes` (`nnlab.report.common.changes`): the build's changed settings; each section
     gets its own as `reduced` (key without the task prefix), so it can name the reductions that bear on it."""
     sections, missing = {}, {}
     for task_id, build in BUILDERS.items():
         key = f"task{task_id}"
-        if not any(name.startswith(key + "_") for name in inputs):
+        needed = required(task_id, config)
+        # none of its own results (only e.g. a dataset's sidecar): the task did not run at all
+        if not any(name in inputs for name in needed):
             continue
-        absent = [name for name in required(task_id, config) if name not in inputs]
+        absent = [name for name in needed if name not in inputs]
         if absent:
             missing[task_id] = absent
             continue
