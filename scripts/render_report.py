@@ -7,9 +7,10 @@ import yaml
 from nnlab.logs import tee_to
 from nnlab.precision import report_facts
 from nnlab.report import common
-from nnlab.report.benchmarks import totals
+from nnlab.report.benchmarks import measured, totals
 from nnlab.report.build import render
-from nnlab.report.sections import build_sections
+from nnlab.report.scorecard import claims
+from nnlab.report.sections import build_all
 from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
@@ -20,8 +21,9 @@ with tee_to(sm.log[0]):
         original = yaml.safe_load(f)
     out_dir = os.path.dirname(sm.output.tex)
     inputs = {k: v for k, v in sm.input.items() if k.startswith("task")}
-    sections = build_sections(inputs, cfg, original, lambda p: os.path.relpath(p, out_dir))
-    benchmarks = read_rows(sm.input.benchmarks)
+    changes = common.changes(cfg, sm.params.defaults, original.get("given", []))
+    sections, missing = build_all(inputs, cfg, original, lambda p: os.path.relpath(p, out_dir), changes)
+    benchmarks = measured(read_rows(sm.input.benchmarks))
     render(
         sm.params.template_dir,
         sm.output.tex,
@@ -32,14 +34,15 @@ with tee_to(sm.log[0]):
             "tasks": list(common.TASKS),
             "sections": sections,
             "unfinished": [t for t in sm.params.registered if t not in sections],
-            "config_flat": common.flatten(cfg),
-            "changed": common.changed_settings(cfg, sm.params.defaults),
+            "missing_inputs": missing,
+            "changed": changes,
+            "claims": claims(sections, original),
             "software": common.software(),
+            "commit": common.commit(),
             "machine": common.machine(),
             "precision": report_facts(cfg["precision"]),
             "benchmarks": benchmarks,
             "benchmark_totals": totals(benchmarks),
-            "summary_templates": common.summary_templates(sm.params.template_dir),
         },
     )
     print(f"rendered {sm.output.tex} with sections {sorted(sections)}")

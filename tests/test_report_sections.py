@@ -7,6 +7,7 @@ gradient-norm runs, benchmark files), then the real builders and templates turn 
 import re
 
 import pytest
+import yaml
 from conftest import ROOT, pdf_text
 from test_derivations import ORIGINAL
 from test_gradnorms import fake_summary
@@ -14,10 +15,11 @@ from test_gradnorms import fake_summary
 from nnlab import derivations
 from nnlab.precision import report_facts
 from nnlab.report import common
-from nnlab.report.benchmarks import collect, totals
+from nnlab.report.benchmarks import collect, measured, totals
 from nnlab.report.build import render
-from nnlab.report.compile import compile_pdf
-from nnlab.report.sections import build_sections
+from nnlab.report.compile import compile_pdf, table_overflows
+from nnlab.report.scorecard import claims
+from nnlab.report.sections import SECTIONS, TASKS, build_all, required
 from nnlab.results import read_rows, write_rows
 
 CFG22 = {"layers": 3, "check_points": 3, "check_range": [-1.5, 1.5], "check_seed": 5, "rtol": 1e-10}
@@ -70,20 +72,20 @@ def benchmark_rows(tmp):
     return collect(sorted(str(root / n) for n in files), root)
 
 
-def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), language="en"):
+def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), language="en", original=None):
     cfg = {"scale": scale, "task22": CFG22, "task23": CFG23, "report": {"title": title, "author": "me"}}
-    sections = build_sections(inputs, cfg, {}, lambda p: p)
+    original = original if original is not None else yaml.safe_load((ROOT / "report/original.yaml").read_text())
+    sections, missing = build_all(inputs, cfg, original, lambda p: p, list(changed))
     rows = benchmark_rows(tmp)
     tex = tmp / "main.tex"
     render(
         ROOT / "report" / language,
         tex,
         {
-            "title": title, "author": "me", "scale": scale, "tasks": list(common.TASKS), "sections": sections, "unfinished": [],
-            "config_flat": common.flatten(cfg), "changed": changed, "software": common.software(),
-            "machine": common.machine(), "precision": report_facts("auto"),
-            "benchmarks": rows, "benchmark_totals": totals(rows),
-            "summary_templates": common.summary_templates(ROOT / "report" / language),
+            "title": title, "author": "me", "scale": scale, "tasks": list(common.TASKS), "sections": sections, "unfinished": [], "missing_inputs": missing,
+            "changed": list(changed), "claims": claims(sections, original), "software": common.software(),
+            "commit": common.commit(ROOT), "machine": common.machine(), "precision": report_facts("auto"),
+            "benchmarks": measured(rows), "benchmark_totals": totals(measured(rows)),
         },
     )  # fmt: skip
     return tex, sections
@@ -103,9 +105,16 @@ def test_benchmarks_are_parsed(tmp_path):
 
 def test_whole_report_compiles_with_fixture_sections(tmp_path):
     inputs = task22_inputs(tmp_path) | task23_inputs(tmp_path)
-    changed = [("task23.depths", [4], [10, 20]), ("task23.report_name_#1", "a_b", "(not set)")]
+    changed = [
+        {"key": "task23.depths", "ours": [4], "default": [10, 20], "given": False},
+        {"key": "task23.report_name_#1", "ours": "a_b", "default": "(not set)", "given": False},
+        {"key": "task24.epochs", "ours": 3, "default": 10, "given": True},
+    ]
     tex, sections = render_report(tmp_path, inputs, changed=changed)
     compile_pdf(tex, tmp_path / "report.pdf", tmp_path / "tex.log")
+    # every table (the appendix's too) within the margins: no overfull box from an alignment
+    assert not table_overflows((tmp_path / "tex.log").read_text(), tex.read_text())
+    assert "/work/" not in tex.read_text() and str(tmp_path) not in tex.read_text()  # no path of this machine
     text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
     for heading in ("Summary", "Task 22: Backpropagation on a scalar chain", "Task 23: Vanishing gradients",
                     "Conclusion", "References", "Appendix: how this report was built"):  # fmt: skip
@@ -118,16 +127,26 @@ def test_whole_report_compiles_with_fixture_sections(tmp_path):
     # task 23: table and discussion from the fixture's ratios (sigmoid decays 0.2 per layer)
     assert "Table 2: Task 23" in text and "multiplied by 0.200 per layer" in text
     assert "orders of magnitude less gradient to its first layer" in text
-    assert "At every depth, then, the sigmoid network" in text
+    assert "At every depth run, then, the sigmoid network" in text
     # the report as a whole: not-run boxes for the other tasks, references, benchmarks
     assert text.count("Not run.") == len(common.TASKS) - 2
     assert "Mölder" in text and "Kingma" in text and "McMahan" in text and "Krizhevsky" in text and "LeCun" in text
     assert "derive_task22" in text and "relu_depth4_seed1" in text and "554.84" not in text and "555" in text
     assert sorted(sections) == [22, 23]
-    # what the scale changed: counted in the summary, listed (escaped) in the appendix
-    assert "2 settings differ from the original" in text
-    for cell in ("task23.depths", "[4]", "[10, 20]", "task23.report_name_#1", "a_b", "(not set)"):
-        assert cell in text.split("Settings changed from the original")[1].split("Configuration.")[0]
+    # what the scale changed: only what the original states counts as a departure; all are listed (escaped)
+    # in the appendix, "not given" where the original is silent; the section names its own
+    assert "1 setting the original states differs" in text
+    appendix = text.split("Settings changed from config.yaml")[1].split("Jobs.")[0]
+    for cell in ("task23.depths", "[4]", "[10, 20]", "task23.report_-name_#1", "a_b", "(not set)", "not given"):
+        assert cell.replace("-", "") in appendix.replace("-", "")
+    assert "depths [4] (config.yaml: [10, 20]; not given by the original)" in text
+    assert "Configuration." not in text  # not every key: what changed, the software and the commit
+    assert f"Workflow commit {common.commit(ROOT)}" in text
+    # the scorecard opens the report: the original's claims of tasks 22 and 23 with a verdict
+    # (the tex: pdftotext interleaves a table's columns)
+    card = " ".join(tex.read_text().split("Claims scorecard.")[1].split("\\tableofcontents")[0].split())
+    assert "\\textbf{reproduced}: the derivatives agree; the one wrong formula is a transcription slip" in card
+    assert "the sigmoid causes the vanishing-gradient problem" in card and card.count("(its §") == 2
 
 
 def test_whole_report_compiles_in_japanese_with_the_same_numbers(tmp_path):
@@ -190,11 +209,28 @@ def test_changed_settings_list_what_a_scale_reduced():
     assert common.changed_settings(original, original) == []
 
 
-def test_every_task_has_a_summary_line():
-    """The summary gives each task's result: a template per task, and no fallback that points elsewhere."""
-    for language, elsewhere in (("en", "its section"), ("ja", "該当節")):
-        folder = ROOT / "report" / language
-        names = common.summary_templates(folder)
-        assert names == sorted(f"sections/task{t}_summary.tex.j2" for t in common.TASKS), language
-        assert elsewhere not in (folder / "main.tex.j2").read_text(encoding="utf-8")
-        assert not any(elsewhere in (folder / n).read_text(encoding="utf-8") for n in names)
+def test_section_contract_derives_the_registries():
+    """Each section module declares its task, title and required inputs; the registries follow."""
+    assert TASKS == common.TASKS == tuple(sorted(SECTIONS)) == (22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33)
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    ja = yaml.safe_load((ROOT / "report/ja/terms.yaml").read_text(encoding="utf-8"))
+    for task, module in SECTIONS.items():
+        assert module.TITLE and task in ja["tasks"], task
+        names = required(task, config)
+        assert names and all(n.startswith(f"task{task}_") for n in names), (task, names)
+    assert required(33, config) == [f"task33_{d}_{k}" for d in ("mnist", "cifar10") for k in
+                                    ("final", "history", "samples", "reconstructions", "elbo")]  # fmt: skip
+
+
+def test_a_section_missing_an_input_is_not_run_naming_it(tmp_path):
+    """Results present but a figure missing (a partial report): the section says so instead of failing."""
+    inputs = task22_inputs(tmp_path) | task23_inputs(tmp_path)
+    del inputs["task23_figure"]
+    tex, sections = render_report(tmp_path, inputs)
+    body = tex.read_text()
+    assert sorted(sections) == [22]
+    assert "Some of this task's results are missing" in body and "task23\\_figure" in body
+    assert body.count("\\notrun{") == len(common.TASKS) - 1
+    # only an optional input (a dataset's sidecar) and no results: the task did not run, nothing is "missing"
+    sections, missing = build_all({"task24_data": "mnist.json"}, {"task24": {}}, {}, str)
+    assert sections == {} and missing == {}

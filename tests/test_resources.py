@@ -159,7 +159,6 @@ def test_a_job_over_its_request_keeps_its_checkpoint_and_resumes(tmp_path):
     assert resumed.stdout.splitlines()[-1] == clean.stdout.splitlines()[-1]  # the clean run's history
 
 
-
 FAULTS = """
 import resource, sys, torch
 from nnlab.resources import reuse_freed_memory

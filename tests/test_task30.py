@@ -14,7 +14,7 @@ from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier, uses_channels_last
 from nnlab.gallery import gallery, misclassified
 from nnlab.models import Dropout, build_model, count_parameters
-from nnlab.report.latex import make_env
+from nnlab.report.build import section_tex
 from nnlab.report.sections import task30
 from nnlab.results import read_rows, write_predictions, write_rows
 
@@ -142,40 +142,57 @@ def test_section_facts_with_seed_noise(tmp_path):
     mnist, cifar = s["datasets"]
     assert [r["model"] for r in mnist["rows"]] == ["cnn", "mlp"] and mnist["n_test"] == 10_000
     g = mnist["gap"]
-    assert g["value"] == pytest.approx(0.010) and g["noise"] == "seeds"
-    assert g["se"] == pytest.approx(math.sqrt(0.001**2 / 3 + 0.002**2 / 3))
-    assert g["significant"] and g["original"] == pytest.approx(0.0086)
+    # no per-image predictions: the paired test bounded over the unknown disagreement, plus the seeds' spread
+    assert g["value"] == pytest.approx(0.010) and g["test"] == "mcnemar-bounds" and g["seeds"] == (3, 3)
+    assert g["se"] > math.sqrt(0.001**2 / 3 + 0.002**2 / 3)
+    assert g["verdict"] == "differs" and g["original"] == pytest.approx(0.0086)
     assert g["error_ratio"] == pytest.approx(0.018 / 0.008)
     assert mnist["rows"][0]["delta"] == pytest.approx(0.992 - 0.9941)
     assert not cifar["gap"]["equal_epochs"] and mnist["gap"]["equal_epochs"]
     assert cifar["lossy"] and not mnist["lossy"]
     c = s["contrast"]
-    assert c["diff"] == pytest.approx(0.19) and c["larger_for_cifar"] and c["significant"]
+    assert c["diff"] == pytest.approx(0.19) and c["larger_for_cifar"] and c["verdict"] == "differs"
     assert c["original_larger_for_cifar"] and c["convolution_helps_cifar"]
     assert mnist["known"] == {"cnn": "the network of Keras' mnist_cnn example",
                               "mlp": "task 28's network, its input size adapted to the images"}  # fmt: skip
     assert s["figure"] == "rel/fig.pdf"
 
-    tex = make_env(ROOT / "report" / "en").get_template("sections/task30.tex.j2").render(s=s)
+    tex = section_tex(ROOT / "report" / "en", "sections/task30.tex.j2", s=s)
     assert "$0.9920 \\pm 0.0010$" in tex and "0.9941" in tex and "0.3575" in tex
     assert "1\\,199\\,882" in tex and "20.00 percentage points" in tex and "19.00 points" in tex
-    assert "beyond seed-to-seed noise" in tex and "this run agrees" in tex
+    assert "however the two disagree on the 10\\,000 test images" in tex and "this run agrees" in tex
     assert "different numbers of epochs" in tex  # CIFAR CNN 2 vs MLP 10 epochs
     assert "lossy" in tex and "mnist\\_cnn" in tex
 
 
-def test_section_one_seed_uses_test_sampling_noise_and_can_say_within_noise(tmp_path):
+def predictions(path, correct):
+    """A run's predictions.csv with the given per-image correctness (labels 0..9 in turn)."""
+    rows = [{"index": i, "label": i % 10, "prediction": i % 10 if ok else (i + 1) % 10} for i, ok in enumerate(correct)]
+    write_rows(path, rows)
+    return str(path)
+
+
+def test_section_one_seed_uses_the_paired_test_on_predictions(tmp_path):
     cfg = CFG | {"seeds": [1], "epochs": {"mnist": {"cnn": 5, "mlp": 5}, "cifar10": {"cnn": 5, "mlp": 5}}}
-    rows = [table_row("mnist", "cnn", 0.9850, 0.0, runs=1), table_row("mnist", "mlp", 0.9845, 0.0, runs=1),
+    rows = [table_row("mnist", "cnn", 0.985, 0.0, runs=1), table_row("mnist", "mlp", 0.984, 0.0, runs=1),
             table_row("cifar10", "cnn", 0.60, 0.0, runs=1), table_row("cifar10", "mlp", 0.45, 0.0, runs=1)]  # fmt: skip
-    s = task30.build(fixture_inputs(tmp_path, rows, n_test=1000), cfg, ORIGINAL, str)
+    inputs = fixture_inputs(tmp_path, rows, n_test=1000)
+    # MNIST: 3 images only the CNN gets right, 2 only the MLP; CIFAR-10: 150 more right for the CNN
+    mnist_cnn = [True] * 3 + [False] * 2 + [True] * 982 + [False] * 13
+    mnist_mlp = [False] * 3 + [True] * 2 + [True] * 982 + [False] * 13
+    cifar_cnn = [True] * 600 + [False] * 400
+    cifar_mlp = [True] * 450 + [False] * 550
+    for name, correct in (("mnist_cnn", mnist_cnn), ("mnist_mlp", mnist_mlp), ("cifar10_cnn", cifar_cnn),
+                          ("cifar10_mlp", cifar_mlp)):  # fmt: skip
+        inputs[f"task30_run_predictions_{name}_seed1"] = predictions(tmp_path / f"{name}.csv", correct)
+    s = task30.build(inputs, cfg, ORIGINAL, str)
     g = s["datasets"][0]["gap"]
-    hand = math.sqrt(0.985 * 0.015 / 1000 + 0.9845 * 0.0155 / 1000)
-    assert g["noise"] == "test sampling" and g["se"] == pytest.approx(hand) and not g["significant"]
-    assert s["datasets"][1]["gap"]["significant"]
-    tex = make_env(ROOT / "report" / "en").get_template("sections/task30.tex.j2").render(s=s)
-    assert "0.05 percentage points" in tex and "within that noise" in tex and "1\\,000 test images" in tex
-    assert "different numbers of epochs" not in tex
+    assert g["test"] == "mcnemar" and (g["b"], g["c"], g["n"]) == (3, 2, 1000) and g["verdict"] == "within noise"
+    assert s["datasets"][1]["gap"]["verdict"] == "differs" and s["datasets"][1]["gap"]["p"] < 1e-10
+    tex = section_tex(ROOT / "report" / "en", "sections/task30.tex.j2", s=s)
+    assert "McNemar's exact test on the 1\\,000 test images, which the two disagree on 5 times" in tex
+    assert "within noise" in tex and "different numbers of epochs" not in tex
+    assert "/data" not in tex and "idx files" in tex  # the kind of source, not where it sat
 
 
 def test_section_mlp_ahead_does_not_explain_why_convolution_helps(tmp_path):
@@ -184,7 +201,7 @@ def test_section_mlp_ahead_does_not_explain_why_convolution_helps(tmp_path):
     s = task30.build(fixture_inputs(tmp_path, rows), CFG, ORIGINAL, str)
     assert s["datasets"][0]["gap"]["value"] == pytest.approx(-0.4)
     assert s["contrast"]["larger_for_cifar"] and not s["contrast"]["convolution_helps_cifar"]
-    tex = make_env(ROOT / "report" / "en").get_template("sections/task30.tex.j2").render(s=s)
+    tex = section_tex(ROOT / "report" / "en", "sections/task30.tex.j2", s=s)
     assert "below the MLP" in tex and "weight sharing" not in tex
 
 
@@ -198,11 +215,16 @@ def test_describe_network():
     assert task30.known_name(CIFAR_CNN | {"dense": [256]}) is None
 
 
-def test_misclassified_picks_first_errors_and_gallery_draws(tmp_path):
+def test_misclassified_draws_across_classes_and_gallery_draws(tmp_path):
     labels = np.array([1, 2, 3, 4, 5, 6])
     write_predictions(tmp_path / "p.csv", np.array([1, 0, 3, 0, 0, 6]), labels)
     shown, wrong = misclassified(read_rows(tmp_path / "p.csv"), 2)
     assert wrong == 3 and [r["index"] for r in shown] == [1, 3]
+    # a class-sorted test set: the errors of class 0 come first, yet every class is shown
+    sorted_labels = np.repeat(np.arange(3), 4)
+    write_predictions(tmp_path / "s.csv", (sorted_labels + 1) % 3, sorted_labels)
+    shown, wrong = misclassified(read_rows(tmp_path / "s.csv"), 4)
+    assert wrong == 12 and [r["label"] for r in shown] == [0, 1, 2, 0] and [r["index"] for r in shown] == [0, 4, 8, 1]
     rng = np.random.default_rng(0)
     panels = [
         {"title": "grey", "images": rng.integers(0, 255, (2, 28, 28, 1), dtype=np.uint8), "captions": ["a", "b"]},

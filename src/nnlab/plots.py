@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -68,6 +69,9 @@ def _fill(translation: str, pieces: list[str]) -> str:
 def save(fig, path) -> None:
     """Render in memory, then write atomically (`nnlab.io.write_bytes`: on a full disk matplotlib's
     PDF writer fails with an unrelated AttributeError)."""
+    for ax in fig.axes:  # epochs are whole numbers: no tick at 2.5
+        if ax.get_xlabel() == "epoch":
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     if _WORDS:
         for t in fig.findobj(matplotlib.text.Text):
             if t.get_text():

@@ -29,7 +29,9 @@ def metric_vs_setting(
     xs = np.array([r[x] for r in rows], dtype=float)
     mean = np.array([r[f"{metric}_mean"] for r in rows], dtype=float)
     std = np.array([r[f"{metric}_std"] for r in rows], dtype=float)
-    ax.errorbar(xs, mean, yerr=std, fmt="o-", color="C0", capsize=3, label="this run (mean ± std over seeds)")
+    several = any(r.get("runs", 1) > 1 for r in rows)  # one seed: no spread to draw or name
+    label = "this run (mean ± std over seeds)" if several else "this run"
+    ax.errorbar(xs, mean, yerr=std if several else None, fmt="o-", color="C0", capsize=3, label=label)
     for key, text in (notes or {}).items():
         hit = [r for r in rows if float(r[x]) == float(key)]
         if hit:

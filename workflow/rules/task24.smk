@@ -92,6 +92,8 @@ REPORT_INPUTS.update(
     task24_accuracy=rules.plot_task24.output.accuracy,
     task24_loss=rules.plot_task24.output.loss,
 )
+# The dataset's sidecar: how many test images the paired test of the section counts.
+REPORT_INPUTS.update(task24_data=dataset_files(T24["dataset"])["meta"])
 register_benchmarks(rules.prepare_dataset, dataset=T24["dataset"])
 register_benchmarks(rules.train_task24, loss=T24["losses"], seed=T24["seeds"])
 register_benchmarks(rules.summarize_task24)

@@ -89,6 +89,8 @@ REPORT_INPUTS.update(
     task27_accuracy_vs_width=rules.plot_task27.output.figure,
 )
 
+# The dataset's sidecar: how many test images the paired test of the section counts.
+REPORT_INPUTS.update(task27_data=dataset_files(T27["dataset"])["meta"])
 register_benchmarks(rules.prepare_dataset, dataset=T27["dataset"])
 register_benchmarks(rules.train_task27, width=T27["widths"], seed=T27["seeds"])
 register_benchmarks(rules.summarize_task27)

@@ -163,6 +163,18 @@ REPORT_INPUTS.update(
     task29_curves=rules.plot_task29.output.curves,
     task29_sweep_figure=rules.plot_task29.output.sweep,
 )
+# Per-image test predictions of each optimiser's runs: the section compares them with a paired test.
+T29_TEST_RUNS = tasks.t29_runs(config, "test")
+REPORT_INPUTS.update(
+    {
+        f"task29_run_predictions_{opt}_seed{seed}": path
+        for opt, seed, path in zip(
+            T29_TEST_RUNS["optimizer"],
+            T29_TEST_RUNS["seed"],
+            expand(rules.train_task29.output.predictions, zip, **T29_TEST_RUNS),
+        )
+    }
+)
 
 register_benchmarks(rules.prepare_dataset, dataset=T29["dataset"])
 register_benchmarks(rules.train_task29, zip, **tasks.t29_runs(config, "test"))

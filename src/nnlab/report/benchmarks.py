@@ -39,6 +39,16 @@ def collect(paths: list, root: str | Path) -> list[dict]:
     return sorted((read_benchmark(p, root) for p in paths), key=lambda r: (r["rule"], r["job"]))
 
 
+# Snakemake samples a job's memory while it runs; a job shorter than the first sample reports a few MB
+# or nothing, which is not a measurement (a Python job alone holds more than this).
+MIN_MEASURED_MB = 10.0
+
+
+def measured(rows: list[dict]) -> list[dict]:
+    """The rows with a peak memory below MIN_MEASURED_MB blanked (NaN, printed as a dash)."""
+    return [r | {"max_rss_mb": float("nan")} if not r["max_rss_mb"] >= MIN_MEASURED_MB else r for r in rows]
+
+
 def totals(rows: list[dict]) -> dict:
     """Sums of wall and CPU seconds, and the largest peak memory, over the jobs."""
     fin = lambda k: [r[k] for r in rows if r[k] == r[k]]

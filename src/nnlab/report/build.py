@@ -14,6 +14,15 @@ from nnlab.io import write_text
 from nnlab.report import fonts
 from nnlab.report.languages import read_words
 from nnlab.report.latex import make_env
+from nnlab.report.sections import TITLES
+
+
+def section_tex(template_dir: str | Path, name: str, **context) -> str:
+    """One template of a language rendered on its own (a section, for tests and checks), with the
+    language's words `T` and the shared templates beside it."""
+    template_dir = Path(template_dir)
+    env = make_env([template_dir, template_dir.parent])
+    return env.get_template(name).render(T=read_words(template_dir / "terms.yaml"), **context)
 
 
 def render(template_dir: str | Path, out_tex: str | Path, context: dict, main: str = "main.tex.j2") -> list[str]:
@@ -22,7 +31,11 @@ def render(template_dir: str | Path, out_tex: str | Path, context: dict, main: s
     template_dir = Path(template_dir)
     fonts.coverage()  # a missing font stops here, naming its package, before any work
     env = make_env([template_dir, template_dir.parent], covered=fonts.covered)
-    full = {"fonts": fonts.FONTS, "T": read_words(template_dir / "terms.yaml"), **context}
+    words = read_words(template_dir / "terms.yaml")
+    # each section's title: the language's translation, else the section module's own (English)
+    titles = {task: words.get("tasks", {}).get(task, title) for task, title in TITLES.items()}
+    # tasks with some required inputs absent (nnlab.report.sections.build_all): none unless given
+    full = {"fonts": fonts.FONTS, "T": words, "titles": titles, "missing_inputs": {}, **context}
     write_text(out_tex, env.get_template(main).render(**full))
     warnings = [
         f"warning: no font of the report has U+{ord(ch):04X} {unicodedata.name(ch, '(unnamed)')}; "

@@ -10,10 +10,17 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-# The original report's tasks, in its order (their titles are each language's, report/<lang>/terms.yaml).
-# Sections without results show a "not run" box.
-TASKS = (22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33)
 LOSS_NAMES = {"mse": "MSE", "cross_entropy": "Cross-entropy"}
+
+
+def __getattr__(name: str):
+    """`TASKS`, the original report's tasks in its order, derives from the section modules
+    (nnlab.report.sections); imported lazily because those modules import this one."""
+    if name == "TASKS":
+        from nnlab.report.sections import TASKS
+
+        return TASKS
+    raise AttributeError(name)
 
 
 def describe_model(spec: dict, inputs: int, outputs: int) -> str:
@@ -49,6 +56,35 @@ def changed_settings(cfg: dict, defaults: dict) -> list[tuple[str, object, objec
         for key in sorted(ours.keys() | base.keys())
         if not key.startswith(NOT_SETTINGS) and ours.get(key, missing) != base.get(key, missing)
     ]
+
+
+def given_by_original(key: str, given: list[str]) -> bool:
+    """Does the original state this setting? `given`: report/original.yaml's list of keys or prefixes."""
+    return any(key == g or key.startswith(g + ".") for g in given)
+
+
+def changes(cfg: dict, defaults: dict, given: list[str]) -> list[dict]:
+    """The changed settings for the appendix and the sections: key, ours, config.yaml's value, and
+    whether the original states that value (else the original column says "not given": config.yaml
+    holds our choice there, and the change is not a departure from the original)."""
+    return [
+        {"key": k, "ours": ours, "default": base, "given": given_by_original(k, given)}
+        for k, ours, base in changed_settings(cfg, defaults)
+    ]
+
+
+def commit(root: str | Path = ".") -> str:
+    """The workflow's git commit (short hash, "+changes" when the tree differs from it); "unknown"
+    outside a git checkout."""
+    try:
+        run = lambda *a: subprocess.run(["git", *a], cwd=root, capture_output=True, text=True, timeout=10)  # noqa: E731
+        head = run("rev-parse", "--short=12", "HEAD")
+        if head.returncode != 0:
+            return "unknown"
+        dirty = run("status", "--porcelain", "--untracked-files=no").stdout.strip()
+        return head.stdout.strip() + (" +changes" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
 
 
 def software() -> list[tuple[str, str]]:
@@ -108,8 +144,3 @@ def machine() -> dict:
         "memory_gib": _memory_gib(),
         "gpus": _gpus(),
     }
-
-
-def summary_templates(template_dir) -> list[str]:
-    """Template names of the tasks' optional summary lines (sections/task<N>_summary.tex.j2)."""
-    return sorted(f"sections/{p.name}" for p in Path(template_dir, "sections").glob("task*_summary.tex.j2"))

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from nnlab.results import read_rows
 
+TASK = 22
+TITLE = "Backpropagation on a scalar chain"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+# The inputs without which the section cannot be built.
+REQUIRED = ("task22_expressions", "task22_autograd", "task22_checks", "task22_original")
+
 
 def _bool(v) -> bool:
     return str(v).strip().lower() == "true"
@@ -25,6 +30,12 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         r["equals"] = [
             k for k, e in exprs.items() if k != r["name"] and not k.endswith("_delta") and e["latex"] == r["original"]
         ]
+    # A wrong h(l) whose next pre-activation u(l+1) = w h(l) the original gets right was only miscopied
+    # into its list: the derivation went on from the right value (a transcription slip).
+    agrees = {r["name"]: r["agrees"] for r in compared}
+    for r in compared:
+        nxt = f"u{int(r['name'][1:]) + 1}" if r["name"][:1] == "h" and r["name"][1:].isdigit() else None
+        r["slip"] = not r["agrees"] and nxt is not None and agrees.get(nxt, False)
     return {
         "setup": cfg,
         "n": n,

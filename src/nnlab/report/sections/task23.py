@@ -4,32 +4,51 @@ from __future__ import annotations
 
 import math
 
+from nnlab import significance as sig
 from nnlab.results import read_rows
+
+TASK = 23
+TITLE = "Vanishing gradients"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+# The inputs without which the section cannot be built.
+REQUIRED = ("task23_derivation", "task23_ratios", "task23_norms", "task23_figure")
 
 PHASES = ("init", "trained")
 NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
 
 
 def _log_compare(a: dict, b: dict) -> dict:
-    """Is a's first/output ratio different from b's beyond seed noise (on the log10 scale)?
+    """b's first/output ratio over a's, in orders of magnitude (log10), judged by the seed spread
+    (`nnlab.significance.seeds`: a gradient ratio has no per-image structure)."""
+    r = sig.seeds(b["log10_ratio_mean"], b["log10_ratio_std"], b["runs"] - b["diverged"],
+                  a["log10_ratio_mean"], a["log10_ratio_std"], a["runs"] - a["diverged"])  # fmt: skip
+    return r | {"orders": r["diff"], "factor": 10 ** r["diff"]}
 
-    Real when the difference of the mean log10 ratios exceeds twice its standard error; with one
-    seed per side there is no noise estimate.
-    """
-    diff = b["log10_ratio_mean"] - a["log10_ratio_mean"]
-    na, nb = a["runs"] - a["diverged"], b["runs"] - b["diverged"]
-    if min(na, nb) < 2:
-        verdict, se = "unknown", float("nan")
-    else:
-        se = math.sqrt(a["log10_ratio_std"] ** 2 / na + b["log10_ratio_std"] ** 2 / nb)
-        verdict = "significant" if abs(diff) > 2 * se else "within noise"
-    return {"orders": diff, "factor": 10**diff, "se": se, "verdict": verdict}
+
+U_SHAPE = 10  # a middle layer this many times below both ends makes the profile U-shaped
+
+
+def profile(layers: list[dict]) -> dict | None:
+    """One network's gradient norm across its layers (rows of norms.csv, layer 1 = input side): the
+    smallest norm among the middle layers and how far it lies below the first and the output layer.
+    A straight-line per-layer factor cannot show a dip in the middle; this can."""
+    rows = sorted(layers, key=lambda r: r["layer"])
+    if len(rows) < 3:
+        return None
+    low = min(rows[1:-1], key=lambda r: r["grad_norm_gmean"])
+    first, last = rows[0]["grad_norm_gmean"], rows[-1]["grad_norm_gmean"]
+    below_first, below_last = first / low["grad_norm_gmean"], last / low["grad_norm_gmean"]
+    return {"layer": low["layer"], "below_first": below_first, "below_last": below_last,
+            "u_shaped": min(below_first, below_last) >= U_SHAPE}  # fmt: skip
 
 
 def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     """`inputs`: task23_derivation, task23_ratios, task23_norms, task23_figure; `cfg`: config["task23"]."""
     facts = {r["fact"]: {**r, "latex": str(r["latex"])} for r in read_rows(inputs["task23_derivation"])}
     ratios = read_rows(inputs["task23_ratios"])
+    norms = read_rows(inputs["task23_norms"]) if "task23_norms" in inputs else []
+    profiles = {}
+    for r in norms:
+        profiles.setdefault((r["activation"], r["depth"], r["phase"]), []).append(r)
     by = {(r["activation"], r["depth"], r["phase"]): r for r in ratios}
     depths = sorted({r["depth"] for r in ratios})
     activations = sorted({r["activation"] for r in ratios}, key=lambda a: (a != "sigmoid", a))
@@ -48,8 +67,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
                         {
                             "depth": d, "phase": p, "sigmoid": sig, "relu": relu, "cmp": _log_compare(sig, relu),
                             "bound": bound,
-                            # the measured sigmoid ratio in units of the activations' bound 4^-L
-                            "bound_ratio": sig["ratio_first_output_gmean"] / bound["value"] if bound else float("nan"),
+                            "profile": profile(profiles.get(("sigmoid", d, p), [])),
                             "sigmoid_init": by.get(("sigmoid", d, "init")),
                             # per-layer bound for sigmoid: max σ' times the layers' typical spectral norm
                             "layer_bound": facts["sigmoid_derivative_max"]["value"] * sig["weight_spectral_gmean"],
@@ -83,6 +101,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         ),
         "relu_flat": bool(relu_init) and all(0.5 <= r["hidden_factor_gmean"] <= 2 for r in relu_init),
         "seeds": len(cfg["seeds"]),
+        "one_depth": len(depths) == 1,
         "names": {a: NAMES.get(a, a) for a in activations},
         "facts": facts,
         "depths": depths,

@@ -6,6 +6,11 @@ import math
 
 from nnlab.results import mean_std, read_rows
 
+TASK = 25
+TITLE = "Regression of a two-dimensional function"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+# The inputs without which the section cannot be built.
+REQUIRED = ("task25_table", "task25_surface", "task25_loss")
+
 DIP_MARGIN = 0.25  # relative difference of the grid RMSE inside vs outside the dip that counts as a difference
 
 
@@ -39,6 +44,11 @@ def reading_facts(ok: list[dict]) -> dict | None:
             # still falling at the end: the minimum lies in the last tenth of the run
             "late_minimum": sum(1 for r in ok if r["min_epoch"] > 0.9 * r["epochs_run"]),
         }
+        # a run still falling at the end whose loss only came within the tolerance of its last value in
+        # the last tenth has not settled: that "settling epoch" only measures the run's length
+        facts["still_falling"] = any(
+            r["min_epoch"] > 0.9 * r["epochs_run"] and r["settle_epoch"] > 0.9 * r["epochs_run"] for r in ok
+        )
         # where the fit is worse: inside the central dip or outside, when they differ by more than DIP_MARGIN
         c, o = facts["rmse_center"][0], facts["rmse_outer"][0]
         facts["dip"] = "harder" if c > (1 + DIP_MARGIN) * o else "easier" if o > (1 + DIP_MARGIN) * c else "similar"

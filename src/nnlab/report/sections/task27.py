@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from nnlab.report.discussion import compare, versus_original
+from nnlab.report.discussion import compare, n_test, versus_original
 from nnlab.results import read_rows
+
+TASK = 27
+TITLE = "Width of the hidden layer"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+# The inputs without which the section cannot be built (optional: task27_data).
+REQUIRED = ("task27_table", "task27_accuracy_vs_width")
 
 
 def epochs_for(cfg: dict, width: int) -> int:
@@ -13,7 +18,9 @@ def epochs_for(cfg: dict, width: int) -> int:
 
 
 def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
-    """`inputs`: task27_table, task27_accuracy_vs_width; `cfg`: config["task27"]."""
+    """`inputs`: task27_table, task27_accuracy_vs_width, task27_data (the dataset's sidecar: its number
+    of test images); `cfg`: config["task27"]."""
+    n = n_test(inputs.get("task27_data"))
     rows = sorted(read_rows(inputs["task27_table"]), key=lambda r: r["width"])
     original = {int(k): v for k, v in (original or {}).items()}
     for r in rows:
@@ -27,9 +34,8 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     full = [r for r in rows if not r["reduced"] and r["runs"] > r["diverged"]]
     steps = []
     for a, b in zip(full, full[1:]):
-        c = compare(b, a)
-        gain = b["test_accuracy_mean"] - a["test_accuracy_mean"]
-        steps.append({"from": a["width"], "to": b["width"], "gain": gain, "se": c["se"], "verdict": c["verdict"]})
+        c = compare(b, a, n=n)
+        steps.append(c | {"from": a["width"], "to": b["width"], "gain": c["diff"]})
     # Saturation: the smallest width from which no later step gains more than `tolerance`, a tenth
     # of a percentage point (the original gained 0.01 and 0.02 points beyond width 1000).
     tolerance = 0.001
@@ -55,7 +61,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     best = facts["best"]
     facts["best_vs"] = (
         versus_original(best["test_accuracy_mean"], best["test_accuracy_std"], best["runs"] - best["diverged"],
-                        best["original"])
+                        best["original"], n)
         if best else None
     )  # fmt: skip
     return {

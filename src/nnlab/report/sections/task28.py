@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 
+from nnlab import significance as sig
 from nnlab.report.common import describe_model
 from nnlab.results import read_rows
 
+TASK = 28
+TITLE = "Learning curve of a deep MLP"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+# The inputs without which the section cannot be built.
+REQUIRED = ("task28_table", "task28_curve", "task28_accuracy", "task28_loss")
+
+TREND_MIN_POINTS = 6  # a line needs several residual degrees of freedom before its scatter means anything
+
 
 def trend(epochs: list[int], values: list[float]) -> dict:
-    """Least-squares line through (epoch, value): its change over the span and whether that change
-    exceeds twice the scatter of the points around the line ("up", "down", else "flat")."""
+    """Least-squares line through (epoch, value): its change over the span, the scatter of the points
+    around it, and the slope judged by `nnlab.significance.normal` against its standard error ("up",
+    "down" when it differs from zero, else "flat"). Fewer than TREND_MIN_POINTS epochs: "unknown"
+    (through three points the scatter rests on one degree of freedom)."""
     n = len(values)
-    if n < 3:
+    if n < TREND_MIN_POINTS:
         return {"change": float("nan"), "noise": float("nan"), "direction": "unknown", "n": n}
     mx, my = statistics.fmean(epochs), statistics.fmean(values)
     sxx = sum((x - mx) ** 2 for x in epochs)
     slope = sum((x - mx) * (y - my) for x, y in zip(epochs, values)) / sxx
     residuals = [y - (my + slope * (x - mx)) for x, y in zip(epochs, values)]
-    noise = statistics.stdev(residuals)
+    noise = math.sqrt(sum(r**2 for r in residuals) / (n - 2))
     change = slope * (epochs[-1] - epochs[0])
-    direction = "flat" if abs(change) <= 2 * noise else ("up" if change > 0 else "down")
-    return {"change": change, "noise": noise, "direction": direction, "n": n}
+    test = sig.normal(change, noise / math.sqrt(sxx) * (epochs[-1] - epochs[0]))
+    if noise == 0:  # points exactly on a line: its direction is exact
+        direction = "flat" if change == 0 else ("up" if change > 0 else "down")
+    else:
+        direction = "flat" if test["verdict"] != sig.DIFFERS else ("up" if change > 0 else "down")
+    return {"change": change, "noise": noise, "direction": direction, "n": n, "test": test}
 
 
 def overfitting_facts(curve: list[dict]) -> dict:

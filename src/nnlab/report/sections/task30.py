@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 import math
 
-from nnlab.report.discussion import compare
+from nnlab import significance as sig
+from nnlab.report.discussion import compare, run_predictions
 from nnlab.results import read_rows
+
+TASK = 30
+TITLE = "Convolutional vs dense networks on MNIST and CIFAR-10"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+# The inputs without which the section cannot be built (optional: the datasets' sidecars and each run's per-image predictions).
+REQUIRED = ("task30_table", "task30_misclassified")
 
 DATASETS = {"mnist": ("MNIST", (28, 28, 1)), "cifar10": ("CIFAR-10", (32, 32, 3))}
 MODELS = {"cnn": "CNN (convolution)", "mlp": "MLP (dense only)"}
@@ -57,30 +63,17 @@ def describe_network(spec: dict, image_shape: tuple[int, int, int], n_out: int =
     return " - ".join(parts) + f"; {act} after each convolution and hidden dense layer"
 
 
-def binomial_se(p: float, n: int) -> float:
-    """Standard error of an accuracy p measured on n test images (test-set sampling noise only)."""
-    return math.sqrt(max(p * (1 - p), 0.0) / n) if n else float("nan")
-
-
-def gap(cnn: dict, mlp: dict, n_test: int) -> dict:
-    """CNN minus MLP test accuracy, with its standard error and whether it exceeds twice that.
-
-    With two or more seeds per model the error is the seed-to-seed one (`compare`); with one seed
-    only the test-set sampling error sqrt(p(1-p)/n) is known, which understates the seed noise.
-    """
-    c = compare(cnn, mlp)
-    value = cnn["test_accuracy_mean"] - mlp["test_accuracy_mean"]
-    if c["verdict"] == "unknown":
-        se = math.hypot(binomial_se(cnn["test_accuracy_mean"], n_test), binomial_se(mlp["test_accuracy_mean"], n_test))
-        noise = "test sampling"
-    else:
-        se, noise = c["se"], "seeds"
-    return {"value": value, "se": se, "noise": noise, "significant": abs(value) > 2 * se}
+def gap(cnn: dict, mlp: dict, n_test: int, correct=None) -> dict:
+    """CNN minus MLP test accuracy, judged by `nnlab.significance`: paired on the test images when
+    `correct` (each network's per-seed per-image correctness) is given, else from the accuracies."""
+    c = compare(cnn, mlp, n=n_test, correct=correct)
+    return c | {"value": cnn["test_accuracy_mean"] - mlp["test_accuracy_mean"]}
 
 
 def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     """`inputs`: task30_table, task30_misclassified, task30_data_<dataset>; `cfg`: config["task30"]."""
     rows = read_rows(inputs["task30_table"])
+    correct = run_predictions(inputs, "task30_run_predictions_")  # "<dataset>_<model>" -> per-seed correctness
     datasets = []
     for name in cfg["datasets"]:
         label, shape = DATASETS[name]
@@ -102,18 +95,23 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
             "rows": [by_model[m] for m in cfg["models"] if m in by_model],
             "networks": {m: describe_network(cfg["architectures"][m][name], shape) for m in cfg["models"]},
             "known": {m: known_name(cfg["architectures"][m][name]) for m in cfg["models"]},
-            "source": meta.get("source", "unknown"),
+            # the kind of source only: where the files sat on the building machine is not the reader's business
+            # ("idx files under /data" -> "idx files"; "download with torchvision into /x" -> "download")
+            "source": " ".join(meta.get("source", "unknown").split(" under ")[0].split(" with ")[0].split()),
             "lossy": "imagefolder" in meta.get("source", ""),
             "n_test": n_test,
             "gap": None,
         }
         if "cnn" in by_model and "mlp" in by_model:
             cnn, mlp = by_model["cnn"], by_model["mlp"]
-            d["gap"] = gap(cnn, mlp, n_test)
+            d["gap"] = gap(cnn, mlp, n_test, (correct.get(f"{name}_cnn"), correct.get(f"{name}_mlp")))
             d["gap"]["original"] = orig["cnn"] - orig["mlp"] if {"cnn", "mlp"} <= set(orig) else None
-            # the original's gap within twice our standard error of the gap (seeds, or test sampling with one seed)
+            # our gap against the original's: the original's gap is taken to be as noisy as ours
             if d["gap"]["original"] is not None:
-                d["gap"]["agrees"] = abs(d["gap"]["value"] - d["gap"]["original"]) <= 2 * d["gap"]["se"]
+                d["gap"]["vs_original"] = sig.normal(
+                    d["gap"]["value"] - d["gap"]["original"], math.sqrt(2) * d["gap"]["se"]
+                )
+                d["gap"]["agrees"] = d["gap"]["vs_original"]["verdict"] != sig.DIFFERS
             d["gap"]["equal_epochs"] = cnn["epochs"] == mlp["epochs"]
             d["gap"]["mlp_parameters"] = mlp["parameters"]
             d["gap"]["cnn_parameters"] = cnn["parameters"]
@@ -126,17 +124,13 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     if "mnist" in gaps and "cifar10" in gaps:
         m, c = gaps["mnist"], gaps["cifar10"]
         diff = c["value"] - m["value"]
-        se = math.hypot(m["se"], c["se"])
-        contrast = {
-            "diff": diff,
-            "se": se,
+        contrast = sig.normal(diff, math.hypot(m["se"], c["se"])) | {  # different images: independent gaps
             "larger_for_cifar": diff > 0,
-            "significant": abs(diff) > 2 * se,
             "original_larger_for_cifar": (c["original"] or 0) > (m["original"] or 0),
             "cifar_mlp_parameters": c["mlp_parameters"],
             "cifar_cnn_parameters": c["cnn_parameters"],
             # the explanation of why convolution helps applies only if it does help, beyond noise
-            "convolution_helps_cifar": c["value"] > 0 and c["significant"],
+            "convolution_helps_cifar": c["value"] > 0 and c["verdict"] == sig.DIFFERS,
         }
     return {
         "setup": cfg,

@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
-import math
-
+from nnlab import significance as sig
 from nnlab.results import mean_std, read_rows
+
+TASK = 31
+TITLE = "A two-dimensional autoencoder"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+# The inputs without which the section cannot be built.
+REQUIRED = ("task31_table", "task31_pca", "task31_scatter", "task31_loss")
 
 SEPARATED = 0.9  # leave-one-out 5-NN accuracy in the plane from which the digits count as separate clusters
 
 
 def _compare(ae: list[dict], pca: dict, key: str) -> dict:
-    """AE (mean over seeds) vs PCA on a k-NN accuracy: who wins, by how much, beyond noise?
-
-    The noise of each accuracy is its binomial standard error on the n scored points (which
-    images happen to be chosen), plus for the AE the seed-to-seed spread of its mean; the
-    difference counts as real when it exceeds twice the combined error. Scoring the same points
-    for both makes this conservative.
-    """
-    n = pca[f"n_{key.split('_')[1]}"]
-    mean, std = mean_std([r[key] for r in ae])
-    p = pca[key]
-    se = math.sqrt(mean * (1 - mean) / n + p * (1 - p) / n + (std**2 / len(ae) if len(ae) > 1 else 0.0))
-    diff = mean - p
-    return {
+    """AE (mean over seeds) vs PCA on a k-NN leave-one-out accuracy, judged by
+    `nnlab.significance.not_independent`: the points' scores are not independent trials (each depends
+    on its neighbours), so only the autoencoder's seed spread can speak, and one seed cannot."""
+    values = [r[key] for r in ae]
+    mean, std = mean_std(values)
+    r = sig.not_independent(values, pca[key])
+    return r | {
         "ae": mean,
         "ae_std": std,
-        "pca": p,
-        "n": n,
-        "diff": diff,
-        "se": se,
-        "winner": "autoencoder" if diff > 0 else "pca" if diff < 0 else "tie",
-        "significant": abs(diff) > 2 * se,
-        "ae_seeds_above": sum(1 for r in ae if r[key] > p),
+        "pca": pca[key],
+        "n": pca[f"n_{key.split('_')[1]}"],
+        "winner": "autoencoder" if r["diff"] > 0 else "pca" if r["diff"] < 0 else "tie",
+        "ae_seeds_above": sum(1 for v in values if v > pca[key]),
     }
 
 

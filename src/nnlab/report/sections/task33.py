@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from nnlab.results import read_rows
 
+TASK = 33
+TITLE = "Image generation with a VAE"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
+FILES = ("final", "history", "samples", "reconstructions", "elbo")
+
+
+def required(config: dict) -> list[str]:
+    """The inputs without which the section cannot be built: every file of each configured dataset."""
+    return [f"task33_{ds}_{k}" for ds in config.get("task33", {}).get("datasets", {}) for k in FILES]
+
+
 DATASET_NAMES = {"mnist": "MNIST", "cifar10": "CIFAR-10"}
 LIKELIHOOD_NAMES = {"bernoulli": "Bernoulli", "discretized_logistic": "discretised logistic"}
 PLATEAU = 0.01  # a last-epoch change under 1 % of the gain since epoch 1 counts as flat
