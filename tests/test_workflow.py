@@ -2,9 +2,11 @@
 
 import csv
 import os
+import shutil
 import stat
 import time
 
+import numpy as np
 import pytest
 from conftest import copy_workflow, pdf_text, snakemake
 
@@ -85,6 +87,31 @@ def test_corrupt_source_fails_the_data_job_and_leaves_no_cache(tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "train-images-idx3-ubyte.gz is truncated or corrupt" in out
     assert not list((wd / "results/data").glob("mnist*"))
+
+
+def test_source_files_with_new_times_rerun_nothing_and_new_bytes_rerun_the_cache(tmp_path):
+    """The dataset's files outside the workflow get new times when copied or restored (the shared
+    data folder here gets them every session): by time alone, a resumed full build would recache the
+    data and retrain every model. Only new bytes rerun the cache."""
+    from test_data import write_mnist
+
+    wd = copy_workflow(tmp_path / "wf")
+    data = tmp_path / "data"
+    write_mnist(data)
+    (wd / "files.yaml").write_text("datasets: {mnist: {source: files}}\n")
+    args = ("results/data/mnist.npz", "--cores", "1", "--configfile", "files.yaml")
+    env = {"NNLAB_DATA": str(data)}
+    snakemake(wd, *args, env=env)
+    raw = sorted((data / "MNIST/raw").iterdir())
+    for p in raw:
+        os.utime(p, (time.time() + 60, time.time() + 60))
+    proc = snakemake(wd, "-n", *args, env=env)
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+    write_mnist(tmp_path / "other", rng=np.random.default_rng(1))
+    shutil.copy(tmp_path / "other/MNIST/raw/t10k-images-idx3-ubyte.gz", data / "MNIST/raw")
+    proc = snakemake(wd, "-n", *args, env=env)
+    out = proc.stdout + proc.stderr
+    assert "prepare_dataset" in out and "params" in out.split("Reasons:")[-1], out
 
 
 def test_out_of_memory_names_the_resource_and_partial_report_marks_the_task(tmp_path):

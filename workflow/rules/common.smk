@@ -15,6 +15,7 @@ from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
 from nnlab.report.languages import language_dir  # noqa: E402
 from nnlab_workflow import tasks  # noqa: E402
+from nnlab_workflow.datadeps import content_fingerprint  # noqa: E402
 from nnlab_workflow.codedeps import CodeError, CodeIndex  # noqa: E402
 
 
@@ -67,7 +68,8 @@ def dataset_files(name):
 
 
 def source_files(wildcards):
-    """A dataset's source files, found when the DAG is built, so changed files rerun the cache.
+    """A dataset's source files, found when the DAG is built, so changed files rerun the cache. They
+    are `ancient`: new times on the same bytes rerun nothing (the rule's params.source tracks bytes).
 
     With `source: files` and nothing found, stop now, before any job, saying what to provide.
     """
@@ -81,7 +83,7 @@ def source_files(wildcards):
             f"Expected: {expected_layouts(wildcards.dataset, Path(DATA_DIR))}.\n"
             f"Fix: copy them there, set NNLAB_DATA to a folder that has them, or use source: auto to download."
         )
-    return [str(p) for p in src.paths]
+    return ancient([str(p) for p in src.paths])
 
 
 def log_path(rule, pattern=""):
@@ -109,6 +111,15 @@ def in_report(path, caption, **labels):
 def run_files(run, names=("history", "final", "timing")):
     """The named CSVs of one training run: {name: <run folder>/<name>.csv}."""
     return {name: f"{run}/{name}.csv" for name in names}
+
+
+def run_predictions(prefix, rule, *combinator, by=None, **values):
+    """Each run's per-image test predictions (`rule`'s output `predictions`) as report inputs named
+    `<prefix><wildcards `by` (default: all but seed), joined by _>_seed<seed>`, the names that
+    nnlab.report.discussion.run_predictions groups by, for the sections' paired tests."""
+    group = "_".join(f"{{{k}}}" for k in (by or [k for k in values if k != "seed"]))
+    names = expand(f"{prefix}{group}_seed{{seed}}", *combinator, **values)
+    return dict(zip(names, expand(rule.output.predictions, *combinator, **values), strict=True))
 
 
 def expand_outputs(rule, *combinator, **values):

@@ -17,6 +17,9 @@ rule prepare_dataset:
     params:
         settings=lambda wc: config["datasets"][wc.dataset],
         data_dir=DATA_DIR,
+        # the sources' bytes, not their times, rerun the cache (nnlab_workflow.datadeps); from the
+        # wildcards, not `input`: Snakemake does not record params derived from input files
+        source=lambda wc: content_fingerprint(source_files(wc)),
     message:
         "Caching dataset {wildcards.dataset} as verified arrays"
     script:

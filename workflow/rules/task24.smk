@@ -8,7 +8,7 @@ rule train_task24:
     input:
         **dataset_files(T24["dataset"]),
     output:
-        **run_files(T24_RUN),
+        **run_files(T24_RUN, ("history", "final", "timing", "predictions")),
     log:
         log_path("train_task24", "{loss}_seed{seed}"),
     benchmark:
@@ -92,8 +92,11 @@ REPORT_INPUTS.update(
     task24_accuracy=rules.plot_task24.output.accuracy,
     task24_loss=rules.plot_task24.output.loss,
 )
-# The dataset's sidecar: how many test images the paired test of the section counts.
+# The dataset's sidecar and each run's per-image predictions: the section's paired test.
 REPORT_INPUTS.update(task24_data=dataset_files(T24["dataset"])["meta"])
+REPORT_INPUTS.update(
+    run_predictions("task24_run_predictions_", rules.train_task24, loss=T24["losses"], seed=T24["seeds"])
+)
 register_benchmarks(rules.prepare_dataset, dataset=T24["dataset"])
 register_benchmarks(rules.train_task24, loss=T24["losses"], seed=T24["seeds"])
 register_benchmarks(rules.summarize_task24)

@@ -7,7 +7,7 @@ use rule train_task24 as train_task27 with:
     input:
         **dataset_files(T27["dataset"]),
     output:
-        **run_files(T27_RUN),
+        **run_files(T27_RUN, ("history", "final", "timing", "predictions")),
     log:
         log_path("train_task27", "w{width}_seed{seed}"),
     benchmark:
@@ -89,8 +89,11 @@ REPORT_INPUTS.update(
     task27_accuracy_vs_width=rules.plot_task27.output.figure,
 )
 
-# The dataset's sidecar: how many test images the paired test of the section counts.
+# The dataset's sidecar and each run's per-image predictions: the section's paired test.
 REPORT_INPUTS.update(task27_data=dataset_files(T27["dataset"])["meta"])
+REPORT_INPUTS.update(
+    run_predictions("task27_run_predictions_", rules.train_task27, width=T27["widths"], seed=T27["seeds"])
+)
 register_benchmarks(rules.prepare_dataset, dataset=T27["dataset"])
 register_benchmarks(rules.train_task27, width=T27["widths"], seed=T27["seeds"])
 register_benchmarks(rules.summarize_task27)

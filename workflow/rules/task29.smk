@@ -166,14 +166,7 @@ REPORT_INPUTS.update(
 # Per-image test predictions of each optimiser's runs: the section compares them with a paired test.
 T29_TEST_RUNS = tasks.t29_runs(config, "test")
 REPORT_INPUTS.update(
-    {
-        f"task29_run_predictions_{opt}_seed{seed}": path
-        for opt, seed, path in zip(
-            T29_TEST_RUNS["optimizer"],
-            T29_TEST_RUNS["seed"],
-            expand(rules.train_task29.output.predictions, zip, **T29_TEST_RUNS),
-        )
-    }
+    run_predictions("task29_run_predictions_", rules.train_task29, zip, by=["optimizer"], **T29_TEST_RUNS)
 )
 
 register_benchmarks(rules.prepare_dataset, dataset=T29["dataset"])

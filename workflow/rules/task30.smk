@@ -92,12 +92,9 @@ REPORT_INPUTS.update(
 REPORT_INPUTS.update({f"task30_data_{d}": dataset_files(d)["meta"] for d in T30["datasets"]})
 # Per-image test predictions: the section compares the two networks with a paired test on the same images.
 REPORT_INPUTS.update(
-    {
-        f"task30_run_predictions_{d}_{m}_seed{s}": f"{T30_RUN}/predictions.csv".format(dataset=d, model=m, seed=s)
-        for d in T30["datasets"]
-        for m in T30["models"]
-        for s in T30["seeds"]
-    }
+    run_predictions(
+        "task30_run_predictions_", rules.train_task30, dataset=T30["datasets"], model=T30["models"], seed=T30["seeds"]
+    )
 )
 
 register_benchmarks(rules.prepare_dataset, dataset=T30["datasets"])

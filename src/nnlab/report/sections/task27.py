@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from nnlab.report.discussion import compare, n_test, versus_original
+from nnlab.report.discussion import compare, n_test, run_predictions, versus_original
 from nnlab.results import read_rows
 
 TASK = 27
 TITLE = "Width of the hidden layer"  # English; other languages translate it in report/<lang>/terms.yaml (tasks)
-# The inputs without which the section cannot be built (optional: task27_data).
+# The inputs without which the section cannot be built (optional: task27_data, the test-set size, and
+# task27_run_predictions_<width>_seed<N>, each run's per-image predictions, for the paired tests).
 REQUIRED = ("task27_table", "task27_accuracy_vs_width")
 
 
@@ -19,7 +20,7 @@ def epochs_for(cfg: dict, width: int) -> int:
 
 def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     """`inputs`: task27_table, task27_accuracy_vs_width, task27_data (the dataset's sidecar: its number
-    of test images); `cfg`: config["task27"]."""
+    of test images), task27_run_predictions_<width>_seed<N>; `cfg`: config["task27"]."""
     n = n_test(inputs.get("task27_data"))
     rows = sorted(read_rows(inputs["task27_table"]), key=lambda r: r["width"])
     original = {int(k): v for k, v in (original or {}).items()}
@@ -32,9 +33,10 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     # Each step to the next width, among the widths that trained the full epochs and did not all
     # diverge: gain in test accuracy, and whether it is beyond seed noise.
     full = [r for r in rows if not r["reduced"] and r["runs"] > r["diverged"]]
+    correct = run_predictions(inputs, "task27_run_predictions_")  # "<width>" -> per-seed correctness
     steps = []
     for a, b in zip(full, full[1:]):
-        c = compare(b, a, n=n)
+        c = compare(b, a, n=n, correct=(correct.get(str(b["width"])), correct.get(str(a["width"]))))
         steps.append(c | {"from": a["width"], "to": b["width"], "gain": c["diff"]})
     # Saturation: the smallest width from which no later step gains more than `tolerance`, a tenth
     # of a percentage point (the original gained 0.01 and 0.02 points beyond width 1000).
