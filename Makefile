@@ -13,7 +13,7 @@ SNAKEMAKE := .venv/bin/snakemake
 # One 1-thread training job per CPU (config `threads: 1`): more jobs than CPUs only slow each other.
 CORES ?= $(shell nproc 2>/dev/null || echo 4)
 
-.PHONY: setup tex report quick smoke test bench clean
+.PHONY: setup tex report quick smoke test bench publish clean
 
 setup: $(VENV_STAMP) tex
 
@@ -45,7 +45,11 @@ report: setup
 		echo "Some jobs failed (see above). Building the report from the results that exist..."; \
 		$(SNAKEMAKE) --cores $(CORES) --config partial_report=True; exit 1; }
 
-# Every task on the real data at reduced settings (scales/quick.yaml): 8.5 minutes on 2 idle cores.
+# Copy a finished full build's PDF and results page into docs/ (refused, naming why, for anything else).
+publish: setup
+	$(PY) -m nnlab.report.publish results docs
+
+# Every task on the real data at reduced settings (scales/quick.yaml): about 7 minutes on 2 idle cores.
 quick: setup
 	$(SNAKEMAKE) --cores 2 --configfile scales/quick.yaml --keep-going
 

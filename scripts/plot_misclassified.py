@@ -23,7 +23,8 @@ with tee_to(sm.log[0]):
         panels.append({
             "title": f"{NAMES[run['dataset']]} {NAMES[run['model']]}\n{wrong} of {len(ds.y_test)} wrong",
             "images": ds.x_test[[r["index"] for r in shown]],
-            "captions": [f"{ds.classes[r['label']]}$\\to${ds.classes[r['prediction']]}" for r in shown],
+            # two lines: CIFAR-10's class names side by side overrun the narrow columns at 8 pt
+            "captions": [f"{ds.classes[r['label']]}\n$\\to${ds.classes[r['prediction']]}" for r in shown],
             "note": "no errors",
         })  # fmt: skip
         print(f"{run}: {wrong} misclassified, showing {len(shown)}")

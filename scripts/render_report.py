@@ -9,8 +9,7 @@ from nnlab.precision import report_facts
 from nnlab.report import common
 from nnlab.report.benchmarks import measured, totals
 from nnlab.report.build import render
-from nnlab.report.scorecard import claims
-from nnlab.report.sections import build_all
+from nnlab.report.sections import build_report_facts
 from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
@@ -21,8 +20,8 @@ with tee_to(sm.log[0]):
         original = yaml.safe_load(f)
     out_dir = os.path.dirname(sm.output.tex)
     inputs = {k: v for k, v in sm.input.items() if k.startswith("task")}
-    changes = common.changes(cfg, sm.params.defaults, original.get("given", []))
-    sections, missing = build_all(inputs, cfg, original, lambda p: os.path.relpath(p, out_dir), changes)
+    facts = build_report_facts(inputs, cfg, sm.params.defaults, original, lambda p: os.path.relpath(p, out_dir))
+    sections = facts["sections"]
     benchmarks = measured(read_rows(sm.input.benchmarks))
     render(
         sm.params.template_dir,
@@ -34,9 +33,9 @@ with tee_to(sm.log[0]):
             "tasks": list(common.TASKS),
             "sections": sections,
             "unfinished": [t for t in sm.params.registered if t not in sections],
-            "missing_inputs": missing,
-            "changed": changes,
-            "claims": claims(sections, original),
+            "missing_inputs": facts["missing"],
+            "changed": facts["changes"],
+            "claims": facts["claims"],
             "software": common.software(),
             "commit": common.commit(),
             "machine": common.machine(),

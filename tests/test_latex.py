@@ -115,13 +115,20 @@ def test_a_missing_font_stops_the_render_naming_its_package(tmp_path, monkeypatc
     assert not (tmp_path / "main.tex").exists()  # stopped before writing anything
 
 
-def test_table_overflows_are_found_from_the_log_and_the_tex():
-    from nnlab.report.compile import table_overflows
+def test_table_and_figure_overflows_are_found_from_the_log_and_the_tex():
+    from nnlab.report.compile import overflows
 
-    tex = "text\n\\begin{table}\n\\begin{tabular}{ll}\na & b \\\\\n\\end{tabular}\n\\end{table}\nmore text\n"
+    tex = (
+        "text\n\\begin{table}\n\\begin{tabular}{ll}\na & b \\\\\n\\end{tabular}\n\\end{table}\nmore text\n"
+        "\\includegraphics{a.pdf}\n\\includegraphics{b.pdf}\n"
+    )
     log = (
         "Overfull \\hbox (40.5pt too wide) in paragraph at lines 3--5\n"
         "Overfull \\hbox (0.5pt too wide) in paragraph at lines 3--5\n"
-        "Overfull \\hbox (12.0pt too wide) in paragraph at lines 8--8\n"
+        "Overfull \\hbox (12.0pt too wide) in paragraph at lines 7--7\n"
+        "Overfull \\hbox (30.0pt too wide) in paragraph at lines 8--9\n"
     )
-    assert table_overflows(log, tex) == ["Overfull \\hbox (40.5pt too wide) in paragraph at lines 3--5"]
+    assert overflows(log, tex) == [
+        "Overfull \\hbox (40.5pt too wide) in paragraph at lines 3--5",
+        "Overfull \\hbox (30.0pt too wide) in paragraph at lines 8--9",
+    ]

@@ -3,11 +3,12 @@ the appendix's job table covering every job behind the report."""
 
 import re
 import shutil
+import subprocess
 
 import pytest
 from conftest import REAL_DATA, ROOT, SMOKE_TITLE, pdf_text, snakemake
 
-from nnlab.report.compile import table_overflows
+from nnlab.report.compile import overflows
 from nnlab.results import read_rows
 
 pytestmark = pytest.mark.slow
@@ -81,10 +82,10 @@ def test_no_path_of_the_building_machine_in_the_report(smoke_build):
         assert place not in tex, place
 
 
-def test_tables_fit_the_text_width(smoke_build):
-    """No overfull box from a table in the LaTeX log: every table stays within the margins."""
+def test_tables_and_figures_fit_the_text_width(smoke_build):
+    """No overfull box from a table or a figure in the LaTeX log: every one stays within the margins."""
     log = (smoke_build / "results/report/build/main.log").read_text(encoding="utf-8", errors="replace")
-    assert not table_overflows(log, (smoke_build / "results/report/main.tex").read_text(encoding="utf-8"))
+    assert not overflows(log, (smoke_build / "results/report/main.tex").read_text(encoding="utf-8"))
 
 
 def test_partial_report_marks_exactly_the_tasks_with_a_missing_input(smoke_build, tmp_path):
@@ -102,3 +103,18 @@ def test_partial_report_marks_exactly_the_tasks_with_a_missing_input(smoke_build
     parts = re.split(r"\\section\*\{Task (\d+):", tex)
     not_run = {int(task) for task, body in zip(parts[1::2], parts[2::2]) if "\\notrun{" in body}
     assert not_run == {24, 31}
+
+
+def test_every_figure_prints_at_its_drawn_size_with_type_of_8_points_or_more(smoke_build):
+    """The templates include each matplotlib figure unscaled, and each was drawn no wider than the
+    text with no type under 8 pt (nnlab.plots.save refuses otherwise): at print size, 8 pt or more."""
+    from nnlab.plots import TEXT_WIDTH_IN
+
+    tex = (smoke_build / "results/report/main.tex").read_text(encoding="utf-8")
+    included = re.findall(r"\\includegraphics(\[[^]]*\])?\{([^}]+)\}", tex)
+    pdfs = [(opts, path) for opts, path in included if path.endswith(".pdf")]
+    assert len(pdfs) >= 15 and all(opts == "" for opts, _ in pdfs), pdfs
+    for _, path in pdfs:
+        info = subprocess.run(["pdfinfo", str(smoke_build / "results/report" / path)], capture_output=True, text=True)
+        width_pt = float(re.search(r"Page size:\s+([\d.]+) x", info.stdout)[1])
+        assert width_pt <= TEXT_WIDTH_IN * 72 + 0.5, path

@@ -17,7 +17,7 @@ from nnlab.precision import report_facts
 from nnlab.report import common
 from nnlab.report.benchmarks import collect, measured, totals
 from nnlab.report.build import render
-from nnlab.report.compile import compile_pdf, table_overflows
+from nnlab.report.compile import compile_pdf, overflows
 from nnlab.report.scorecard import claims
 from nnlab.report.sections import SECTIONS, TASKS, build_all, required
 from nnlab.results import read_rows, write_rows
@@ -113,7 +113,7 @@ def test_whole_report_compiles_with_fixture_sections(tmp_path):
     tex, sections = render_report(tmp_path, inputs, changed=changed)
     compile_pdf(tex, tmp_path / "report.pdf", tmp_path / "tex.log")
     # every table (the appendix's too) within the margins: no overfull box from an alignment
-    assert not table_overflows((tmp_path / "tex.log").read_text(), tex.read_text())
+    assert not overflows((tmp_path / "tex.log").read_text(), tex.read_text())
     assert "/work/" not in tex.read_text() and str(tmp_path) not in tex.read_text()  # no path of this machine
     text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
     for heading in ("Summary", "Task 22: Backpropagation on a scalar chain", "Task 23: Vanishing gradients",

@@ -243,9 +243,9 @@ def test_epochs_by_width_is_validated():
 
 
 def test_epoch_axes_get_whole_number_ticks(tmp_path):
-    from nnlab.plots import plt, save
+    from nnlab.plots import figure, save
 
-    fig, ax = plt.subplots()
+    fig, ax = figure()
     ax.plot([1, 2, 3], [0.5, 0.6, 0.7])
     ax.set_xlabel("epoch")
     save(fig, tmp_path / "f.pdf")

@@ -138,3 +138,47 @@ def test_snakemake_html_report(smoke_build):
     html = (smoke_build / "results/report.html").read_text(errors="replace")
     assert "Task 24" in html and "task24" in html
     assert "test accuracy after the last epoch for each loss" in html
+
+
+def test_results_page_comes_from_the_builds_numbers_and_verdicts(smoke_build):
+    """results.md (published as docs/results.md): a row per task of the report, our means as in the
+    summary CSVs beside the original's numbers, and each claim's verdict as the PDF's scorecard says it."""
+    import yaml
+
+    page = (smoke_build / "results/results.md").read_text()
+    assert "`smoke` build" in page and "do not edit by hand" in page
+    heads = page.split("## A row per task")[1].split("##")[0]
+    rows = [line.split(" | ") for line in heads.splitlines() if line.startswith("| 2") or line.startswith("| 3")]
+    assert [int(r[0].strip("| ")) for r in rows] == [22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33]
+    with open(smoke_build / "results/task24/table.csv") as f:
+        ce = next(r for r in csv.DictReader(f) if r["loss"] == "cross_entropy")
+    row24 = next(r for r in rows if r[0] == "| 24")
+    assert row24[2].startswith(f"{float(ce['test_accuracy_mean']):.4f}") and row24[3] == "0.9305"
+    assert row24[4] == f"{100 * (float(ce['test_accuracy_mean']) - 0.9305):+.2f} points"
+    assert row24[5] in ("differs", "within noise") or row24[5].startswith("inconclusive")
+    # every number of the original's tables appears once, beside ours
+    original = yaml.safe_load((smoke_build / "report/original.yaml").read_text())
+    every = page.split("## Every number the original reports")[1]
+    for value in (*original["task24"].values(), *original["task29"].values()):
+        if value != 10 and value != 0.1135:
+            assert f"| {value:.4f} |" in every, value
+    # the claims' verdicts are the PDF's: the scorecard says each of them too
+    text = " ".join(pdf_text(smoke_build / "results/report.pdf").split())
+    claims = page.split("## The original's claims")[1].split("##")[0]
+    verdicts = [line.split(" | ")[1].split(":")[0] for line in claims.splitlines() if line[2:3].isdigit()]
+    assert len(verdicts) == len(original["claims"])
+    assert all(v in ("reproduced", "not reproduced", "inconclusive at this scale") for v in verdicts)
+    assert text.count("inconclusive at this scale") >= verdicts.count("inconclusive at this scale")
+
+
+def test_publish_copies_only_a_finished_build_of_the_asked_scale(smoke_build, tmp_path):
+    from nnlab.report.publish import PublishError, publish
+
+    docs = tmp_path / "docs"
+    with pytest.raises(PublishError, match="not built at scale 'full'"):
+        publish(smoke_build / "results", docs)
+    assert not docs.exists()  # a refusal writes nothing
+    written = publish(smoke_build / "results", docs, scale="smoke")
+    assert [p.name for p in written] == ["report.pdf", "results.md"]
+    assert (docs / "report.pdf").read_bytes() == (smoke_build / "results/report.pdf").read_bytes()
+    assert publish(smoke_build / "results", docs, scale="smoke", lang="ja")[0].name == "report-ja.pdf"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.plots import plt, save
+from nnlab.plots import figure, save
 
 
 def misclassified(rows: list[dict], count: int) -> tuple[list[dict], int]:
@@ -30,7 +30,8 @@ def gallery(panels: list[dict], path, columns: int) -> None:
     """
     columns = max(1, columns)
     rows = max(1, len(panels))
-    fig, axes = plt.subplots(rows, columns, figsize=(0.95 * columns + 1.6, 1.15 * rows), squeeze=False)
+    # the panel titles take about 1.3 in on the left; the images share the rest of the text width
+    fig, axes = figure(1.0, 1.15 * rows, rows, columns, squeeze=False)
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
@@ -38,12 +39,10 @@ def gallery(panels: list[dict], path, columns: int) -> None:
             side.set_visible(False)
     for r, panel in enumerate(panels):
         row = axes[r]
-        row[0].set_ylabel(panel["title"], fontsize=7, rotation=0, ha="right", va="center", labelpad=6)
+        row[0].set_ylabel(panel["title"], rotation=0, ha="right", va="center", labelpad=6)
         images = panel["images"]
         if len(images) == 0:
-            row[0].text(
-                0.5, 0.5, panel.get("note") or "none", fontsize=7, ha="center", va="center", transform=row[0].transAxes
-            )
+            row[0].text(0.5, 0.5, panel.get("note") or "none", ha="center", va="center", transform=row[0].transAxes)
         for c, (img, caption) in enumerate(zip(images, panel["captions"])):
             if c >= columns:
                 break
@@ -52,6 +51,5 @@ def gallery(panels: list[dict], path, columns: int) -> None:
                 row[c].imshow(img[..., 0], cmap="gray_r", vmin=0, vmax=255, interpolation="nearest")
             else:
                 row[c].imshow(img, interpolation="nearest")
-            row[c].set_title(caption, fontsize=6, pad=2)
-    fig.subplots_adjust(wspace=0.08, hspace=0.45)
+            row[c].set_title(caption, pad=2)
     save(fig, path)

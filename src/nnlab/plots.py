@@ -1,5 +1,9 @@
 """Figures for the report (matplotlib, headless). Vector PDF, written atomically.
 
+Every figure is drawn at the size it prints (`figure`: a fraction of the report's text width) and the
+templates include it at that natural size, unscaled, so its type prints at the sizes set here: 8 pt and
+up. `save` refuses a figure wider than the text or with smaller type.
+
 Figures are drawn with English labels; `use_language` makes `save` rewrite every text of a figure
 (axis labels, titles, legends) with a language's words, report/<lang>/figures.yaml.
 """
@@ -22,6 +26,22 @@ from matplotlib import font_manager  # noqa: E402
 
 from nnlab.io import write_bytes  # noqa: E402
 from nnlab.results import read_rows  # noqa: E402
+
+# The report's text width: A4 less two 2.5 cm margins (report/preamble.tex.j2, geometry).
+TEXT_WIDTH_IN = (210 - 2 * 25) / 25.4
+MIN_POINTS = 8.0  # the smallest type a printed figure may have
+plt.rcParams.update(
+    {
+        "font.size": 8,
+        "axes.titlesize": 9,
+        "axes.labelsize": 8,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.fontsize": 8,
+        "legend.title_fontsize": 8,
+        "figure.titlesize": 9,
+    }
+)
 
 _WORDS: list[tuple[re.Pattern, str]] = []  # (English label, as a pattern; its translation)
 
@@ -66,9 +86,34 @@ def _fill(translation: str, pieces: list[str]) -> str:
     return re.sub(r"\{(\d*)\}", lambda k: pieces[int(k.group(1)) if k.group(1) else next(order)], translation)
 
 
+def figure(width: float = 1.0, height: float = 2.6, nrows: int = 1, ncols: int = 1, **kw):
+    """(fig, axes) drawn at print size: `width` a fraction of the text width, `height` in inches;
+    constrained layout keeps every label inside that size."""
+    return plt.subplots(nrows, ncols, figsize=(width * TEXT_WIDTH_IN, height), layout="constrained", **kw)
+
+
+def canvas(width: float = 1.0, height: float = 2.6, layout: str | None = "constrained"):
+    """An empty figure at print size, as `figure`; `layout=None` for axes placed by hand."""
+    return plt.figure(figsize=(width * TEXT_WIDTH_IN, height), layout=layout)
+
+
+def check_print_size(fig, path) -> None:
+    """Refuse a figure that would print wider than the text or with type under MIN_POINTS: the
+    templates include figures unscaled, so its size in inches and points is its printed size."""
+    if fig.get_figwidth() > TEXT_WIDTH_IN + 1e-6:
+        raise ValueError(f"{path}: {fig.get_figwidth():.2f} in wide, wider than the text ({TEXT_WIDTH_IN:.2f} in)")
+    small = sorted(
+        {(t.get_text(), t.get_fontsize()) for t in fig.findobj(matplotlib.text.Text)
+         if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_POINTS - 1e-9}
+    )  # fmt: skip
+    if small:
+        raise ValueError(f"{path}: type under {MIN_POINTS:g} pt at print size: {small[:5]}")
+
+
 def save(fig, path) -> None:
     """Render in memory, then write atomically (`nnlab.io.write_bytes`: on a full disk matplotlib's
-    PDF writer fails with an unrelated AttributeError)."""
+    PDF writer fails with an unrelated AttributeError). The file is exactly the figure's size."""
+    check_print_size(fig, path)
     for ax in fig.axes:  # epochs are whole numbers: no tick at 2.5
         if ax.get_xlabel() == "epoch":
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -78,7 +123,7 @@ def save(fig, path) -> None:
                 t.set_text(translate(t.get_text()))
     buf, fmt = io.BytesIO(), Path(path).suffix[1:]
     # No timestamps in the file, so an unchanged figure is byte-identical on rerun.
-    fig.savefig(buf, format=fmt, bbox_inches="tight", metadata={"CreationDate": None} if fmt == "pdf" else None)
+    fig.savefig(buf, format=fmt, metadata={"CreationDate": None} if fmt == "pdf" else None)
     plt.close(fig)
     write_bytes(path, buf.getbuffer())
 
@@ -88,7 +133,7 @@ def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | No
 
     `groups` maps a label (e.g. "cross_entropy") to the history CSVs of its seeds.
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    fig, ax = figure(0.49, 2.4)  # two side by side
     for i, (label, csvs) in enumerate(groups.items()):
         runs = [read_rows(c) for c in csvs]
         n = min(len(r) for r in runs)
@@ -104,5 +149,5 @@ def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | No
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel or metric.replace("_", " "))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend()
     save(fig, path)

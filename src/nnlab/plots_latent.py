@@ -5,7 +5,7 @@ from __future__ import annotations
 from matplotlib.ticker import MaxNLocator
 
 from nnlab.latent import first_per_class, read_latent
-from nnlab.plots import plt, save
+from nnlab.plots import figure, save
 from nnlab.results import read_rows
 
 # the original's colours: 0 red, 1 green, 2 blue; further classes take the default cycle
@@ -15,24 +15,24 @@ CLASS_COLOURS = {0: "red", 1: "green", 2: "blue"}
 def scatter_pair(panels: dict, path, classes, per_class: int) -> None:
     """One scatter per embedding: `panels` maps a title to a latent CSV; the first `per_class`
     test images of each class are drawn, coloured by class."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.2), squeeze=False)
+    fig, axes = figure(1.0, 3.2, 1, len(panels), squeeze=False)
     for ax, (title, csv) in zip(axes[0], panels.items()):
         z, labels = read_latent(csv)
         sel = first_per_class(labels, classes, per_class)
         for j, c in enumerate(classes):
             pts = z[sel][labels[sel] == c]
             ax.scatter(pts[:, 0], pts[:, 1], s=9, alpha=0.8, color=CLASS_COLOURS.get(c, f"C{j}"), label=str(c))
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
         ax.set_xlabel("$z_1$")
         ax.set_ylabel("$z_2$")
-        ax.legend(title="digit", fontsize=8)
+        ax.legend(title="digit")
         ax.grid(alpha=0.3)
     save(fig, path)
 
 
 def loss_curve(history_csvs: dict, path, ylabel: str) -> None:
     """Train (dashed) and test (solid) reconstruction loss per epoch, one colour per run."""
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    fig, ax = figure(0.6, 2.4)
     for i, (label, csv) in enumerate(history_csvs.items()):
         rows = read_rows(csv)
         ep = [r["epoch"] for r in rows]
@@ -42,5 +42,5 @@ def loss_curve(history_csvs: dict, path, ylabel: str) -> None:
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend()
     save(fig, path)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from nnlab.optstudy import NAMES
-from nnlab.plots import save
+from nnlab.plots import figure, save
 from nnlab.results import read_rows
 
 
@@ -29,7 +28,7 @@ def prediction_histograms(table_csv, shares_csv, path) -> None:
     n = len(table)
     ncols = min(3, max(1, n))
     nrows = math.ceil(n / ncols) if n else 1
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 2.0 * nrows), sharey=True, squeeze=False)
+    fig, axes = figure(0.3 * ncols + 0.1, 2.0 * nrows, nrows, ncols, sharey=True, squeeze=False)
     for ax in axes.flat[n:]:
         ax.axis("off")
     for ax, row in zip(axes.flat, table):
@@ -46,11 +45,9 @@ def prediction_histograms(table_csv, shares_csv, path) -> None:
         ax.step(classes, [s["label_share"] for s in mine], where="mid", color="k", lw=1, label="true labels")
         ax.set_title(title, fontsize=8)
         ax.set_xticks(classes or [0])
-        ax.tick_params(labelsize=7)
         ax.set_ylim(0, 1.05)
-    axes[0][0].set_ylabel("share of test images", fontsize=8)
-    axes[0][0].legend(fontsize=6, loc="upper right")
-    fig.tight_layout()
+    axes[0][0].set_ylabel("share of test images")
+    axes[0][0].legend(loc="upper right")
     save(fig, path)
 
 
@@ -71,7 +68,7 @@ def optimizer_curves(groups: dict[str, list], table_csv, path) -> None:
     `groups` maps an optimiser to its runs' history CSVs.
     """
     table = {r["optimizer"]: r for r in read_rows(table_csv)}
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8.5, 3.2))
+    fig, (ax_loss, ax_acc) = figure(1.0, 2.8, 1, 2)
     for i, (opt, csvs) in enumerate(groups.items()):
         row = table.get(opt, {})
         label = _name(opt)
@@ -96,8 +93,7 @@ def optimizer_curves(groups: dict[str, list], table_csv, path) -> None:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     ax_acc.set_ylim(0, 1)
-    ax_acc.legend(fontsize=7, loc="center right")
-    fig.tight_layout()
+    ax_acc.legend(loc="center right")
     save(fig, path)
 
 
@@ -107,7 +103,7 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
     on the bottom axis."""
     sweep = read_rows(sweep_csv)
     table = read_rows(table_csv)
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    fig, ax = figure(0.6, 2.6)
     if not sweep:
         ax.text(
             0.5, 0.5, "no learning-rate sweep in this configuration", ha="center", va="center", transform=ax.transAxes
@@ -145,5 +141,5 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
     ax.set_xlabel("learning rate")
     ax.set_ylabel("validation accuracy")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(loc="lower left")
     save(fig, path)

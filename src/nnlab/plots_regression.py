@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.plots import plt, save
+from nnlab.plots import canvas, figure, save
 from nnlab.results import read_rows
 
 
@@ -23,17 +23,17 @@ def surface(grid_csv, path, lines: int = 26) -> None:
     x1, x2 = _grid(rows, "x1"), _grid(rows, "x2")
     truth, pred = _grid(rows, "truth"), _grid(rows, "prediction")
     stride = max(1, (len(x1) - 1) // (lines - 1))
-    fig = plt.figure(figsize=(11, 4.4))
-    fig.subplots_adjust(wspace=0.35)
-    ax = fig.add_subplot(1, 2, 1, projection="3d")
+    # placed by hand: constrained layout sets a 3-D axes' labels over its neighbour's
+    fig = canvas(1.0, 2.9, layout=None)
+    ax = fig.add_axes((0.0, 0.02, 0.47, 0.96), projection="3d")
     ax.plot_wireframe(x1, x2, truth, rstride=stride, cstride=stride, color="tab:blue", lw=0.5, label="true $f$")
     ax.plot_wireframe(x1, x2, pred, rstride=stride, cstride=stride, color="tab:red", lw=0.5, label="model $f_{NN}$")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_zlabel("$f$")
     ax.view_init(elev=25, azim=-60)
-    ax.legend(loc="upper left", fontsize=8)
-    ax2 = fig.add_subplot(1, 2, 2)
+    ax.legend(loc="upper left")
+    ax2 = fig.add_axes((0.64, 0.15, 0.27, 0.75))
     err = pred - truth
     lim = float(np.abs(err).max()) or 1.0
     im = ax2.imshow(
@@ -41,8 +41,8 @@ def surface(grid_csv, path, lines: int = 26) -> None:
     )
     ax2.set_xlabel("$x_1$")
     ax2.set_ylabel("$x_2$")
-    ax2.set_title("error $f_{NN} - f$ on the grid", fontsize=10)
-    fig.colorbar(im, ax=ax2, shrink=0.85)
+    ax2.set_title("error $f_{NN} - f$ on the grid")
+    fig.colorbar(im, cax=fig.add_axes((0.93, 0.15, 0.02, 0.75)))
     save(fig, path)
 
 
@@ -52,7 +52,7 @@ def loss_curves(history_csvs: dict, path, claim_epoch: int | None = None, baseli
     `history_csvs` maps a label (e.g. "seed 1") to a history CSV; `claim_epoch` draws a vertical
     line, `baseline` (the variance of the targets: the best constant's MSE) a horizontal one.
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    fig, ax = figure(0.62, 2.6)
     for i, (label, csv) in enumerate(history_csvs.items()):
         rows = read_rows(csv)
         if not rows:
@@ -68,5 +68,5 @@ def loss_curves(history_csvs: dict, path, claim_epoch: int | None = None, baseli
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7)
+    ax.legend()
     save(fig, path)

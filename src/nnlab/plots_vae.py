@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.ticker import MaxNLocator
 
-from nnlab.plots import plt, save
+from nnlab.plots import figure, save
 from nnlab.results import read_rows
 
 
@@ -13,7 +13,7 @@ def elbo_curves(history_csv, path, title: str = "") -> None:
     training (dashed, running mean over the epoch) and test (solid)."""
     rows = read_rows(history_csv)
     epochs = [r["epoch"] for r in rows]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3.0))
+    fig, (a, b) = figure(0.85, 2.6, 1, 2)
     for split, style in (("train", "--"), ("test", "-")):
         a.plot(epochs, [r[f"{split}_elbo"] for r in rows], style, color="C0", marker=".", label=f"ELBO ({split})")
         a.plot(
@@ -29,8 +29,7 @@ def elbo_curves(history_csv, path, title: str = "") -> None:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.legend()
     if title:
-        fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
+        fig.suptitle(title)
     save(fig, path)

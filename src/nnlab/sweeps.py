@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.plots import plt, save
+from nnlab.plots import figure, save
 from nnlab.results import read_rows
 
 
@@ -25,7 +25,7 @@ def metric_vs_setting(
     `notes` maps x values to a short text written beside this run's point (e.g. "1 epoch").
     """
     rows = sorted(read_rows(table_csv), key=lambda r: r[x])
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    fig, ax = figure(0.6, 2.6)
     xs = np.array([r[x] for r in rows], dtype=float)
     mean = np.array([r[f"{metric}_mean"] for r in rows], dtype=float)
     std = np.array([r[f"{metric}_std"] for r in rows], dtype=float)
@@ -36,7 +36,7 @@ def metric_vs_setting(
         hit = [r for r in rows if float(r[x]) == float(key)]
         if hit:
             ax.annotate(text, (float(key), hit[0][f"{metric}_mean"]), textcoords="offset points", xytext=(-6, -14),
-                        ha="right", fontsize=8, color="C0")  # fmt: skip
+                        ha="right", color="C0")  # fmt: skip
     if original:
         ox = sorted(float(k) for k in original)
         oy = [original[k] for k in sorted(original, key=float)]
@@ -46,5 +46,5 @@ def metric_vs_setting(
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or metric.replace("_", " "))
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    ax.legend()
     save(fig, path)

@@ -99,12 +99,12 @@ def summarize(final_csvs: list, norms_csvs: list) -> tuple[list[dict], list[dict
 
 def figure(layer_rows: list[dict], path) -> None:
     """Gradient norm per layer (log scale), at initialisation (left) and after training (right)."""
-    from nnlab.plots import plt, save
+    from nnlab.plots import figure, save
 
     depths = sorted({r["depth"] for r in layer_rows})
     activations = sorted({r["activation"] for r in layer_rows}, key=lambda a: (a != "sigmoid", a))
     styles = ["-", "--", ":", "-."]
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    fig, axes = figure(1.0, 2.8, 1, 2, sharey=True)
     for ax, phase, title in zip(axes, ("init", "trained"), ("at initialisation", "after training")):
         for i, act in enumerate(activations):
             for j, depth in enumerate(depths):
@@ -133,9 +133,9 @@ def figure(layer_rows: list[dict], path) -> None:
                         lw=0,
                     )
         ax.set_yscale("log")
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
         ax.set_xlabel("layer $l$ (1 = input layer, last = output layer)")
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel(r"$\|\partial L/\partial W_l\|_F$")
-    axes[1].legend(fontsize=7)
+    axes[1].legend()
     save(fig, path)

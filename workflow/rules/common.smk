@@ -151,11 +151,13 @@ def report_benchmarks(wildcards=None):
 
 
 def all_targets(wildcards=None):
-    """The PDF, and (unless building a partial report) every registered table, figure and run CSV."""
-    pdf = rules.compile_report.output.pdf  # an input function: it runs once every rule exists
+    """The PDF and the results page, and (unless building a partial report) every registered table,
+    figure and run CSV."""
+    # an input function: it runs once every rule exists
+    final = [rules.compile_report.output.pdf, rules.write_results.output.md]
     if config["partial_report"]:
-        return [pdf]
-    return [pdf, *REPORT_INPUTS.values(), *TARGETS]
+        return final
+    return [*final, *REPORT_INPUTS.values(), *TARGETS]
 
 
 def report_inputs(wildcards=None):

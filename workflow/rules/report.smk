@@ -60,6 +60,34 @@ rule render_report:
         "../../scripts/render_report.py"
 
 
+rule write_results:
+    """The results at a glance (docs/results.md when published): a row per task with our headline
+    number beside the original's, the claims' verdicts, every number the original reports."""
+    input:
+        unpack(report_inputs),
+        terms="report/en/terms.yaml",
+        original="report/original.yaml",
+    output:
+        md=in_report("results/results.md", "results", file="results.md"),
+    log:
+        log_path("write_results"),
+    benchmark:
+        bench_path("write_results")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        config=config,
+        defaults=DEFAULT_CONFIG,
+    message:
+        "Writing the results at a glance (results.md)"
+    script:
+        "../../scripts/write_results.py"
+
+
 rule compile_report:
     """Compile the report with latexmk (no shell escape, stop on first error)."""
     input:

@@ -31,14 +31,16 @@ def error_lines(log_text: str, context: int = 3, limit: int = 40) -> list[str]:
 TABLE_ENVIRONMENTS = r"(?:tabular|longtable)"
 
 
-def table_overflows(log_text: str, tex_text: str, tolerance_pt: float = 1.0) -> list[str]:
-    """The log's overfull boxes (wider than `tolerance_pt`) that come from a table: TeX reports a
-    tabular as a line of its paragraph, so a box counts when its line range lies in a tabular or
-    longtable environment of `tex_text` (the file TeX compiled, its line numbers)."""
+def overflows(log_text: str, tex_text: str, tolerance_pt: float = 1.0) -> list[str]:
+    """The log's overfull boxes (wider than `tolerance_pt`) that come from a table or a figure: TeX
+    reports a tabular, or a row of figures, as a line of its paragraph, so a box counts when its line
+    range meets a tabular or longtable environment or an \\includegraphics of `tex_text` (the file
+    TeX compiled, its line numbers). Figures print at their drawn size (nnlab.plots): one drawn too
+    wide for its place shows here."""
     inside, depth = set(), 0
     for number, line in enumerate(tex_text.splitlines(), 1):
         depth += len(re.findall(rf"\\begin\{{{TABLE_ENVIRONMENTS}\*?\}}", line))
-        if depth:
+        if depth or "\\includegraphics" in line:
             inside.add(number)
         depth -= len(re.findall(rf"\\end\{{{TABLE_ENVIRONMENTS}\*?\}}", line))
     found = re.finditer(
@@ -77,5 +79,5 @@ def compile_pdf(tex: str | Path, pdf: str | Path, log: str | Path | None = None)
         raise LatexError(f"LaTeX failed on {tex} (full log: {log or tex_log}):\n{core}")
     with atomic_path(pdf) as tmp:
         shutil.copyfile(outdir / f"{tex.stem}.pdf", tmp)
-    for line in table_overflows(log_text, tex.read_text(encoding="utf-8", errors="replace")):
-        print(f"warning: a table runs past the margin: {line}")  # the job's log; tests fail on it
+    for line in overflows(log_text, tex.read_text(encoding="utf-8", errors="replace")):
+        print(f"warning: a table or figure runs past the margin: {line}")  # the job's log; tests fail on it

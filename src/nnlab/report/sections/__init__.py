@@ -14,6 +14,8 @@ is missing, and one with none (its jobs failed, or it has no rules) shows "not r
 
 from __future__ import annotations
 
+from nnlab.report.common import changes as changed
+from nnlab.report.scorecard import claims
 from nnlab.report.sections import task22, task23, task24, task25, task27, task28, task29, task30, task31, task32, task33
 
 SECTIONS = {m.TASK: m for m in (task22, task23, task24, task25, task27, task28, task29, task30, task31, task32, task33)}
@@ -51,6 +53,14 @@ def build_all(inputs: dict, config: dict, original: dict, rel, changes: list[dic
             "reduced": mine,
         }
     return sections, missing
+
+
+def build_report_facts(inputs: dict, config: dict, defaults: dict, original: dict, rel) -> dict:
+    """What the report and the results page are both made of: the changed settings (`changes`), the
+    section contexts (`sections`, `missing`: `build_all`) and the claims scorecard (`claims`)."""
+    changes = changed(config, defaults, original.get("given", []))
+    sections, missing = build_all(inputs, config, original, rel, changes)
+    return {"changes": changes, "sections": sections, "missing": missing, "claims": claims(sections, original)}
 
 
 def build_sections(inputs: dict, config: dict, original: dict, rel, changes: list[dict] | None = None) -> dict:
