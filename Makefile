@@ -10,6 +10,9 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 	texlive-pictures texlive-science texlive-luatex texlive-lang-japanese lmodern latexmk poppler-utils \
 	fontconfig fonts-lmodern fonts-dejavu-core fonts-ipaexfont-mincho fonts-ipaexfont-gothic
 SNAKEMAKE := .venv/bin/snakemake
+# A build killed outright leaves Snakemake's lock; clear it when no Snakemake runs here, so the same
+# command resumes the build (workflow/lib/nnlab_workflow/locks.py).
+UNLOCK := $(PY) workflow/lib/nnlab_workflow/locks.py
 # One 1-thread training job per CPU (config `threads: 1`): more jobs than CPUs only slow each other.
 CORES ?= $(shell nproc 2>/dev/null || echo 4)
 
@@ -41,6 +44,7 @@ tex:
 # --keep-going: a failed job (e.g. out of memory) does not stop the other tasks; then a second pass
 # builds the report from what finished, marking the failed tasks "not run", and make still fails.
 report: setup
+	$(UNLOCK)
 	$(SNAKEMAKE) --cores $(CORES) --keep-going || { \
 		echo "Some jobs failed (see above). Building the report from the results that exist..."; \
 		$(SNAKEMAKE) --cores $(CORES) --config partial_report=True; exit 1; }
@@ -51,9 +55,11 @@ publish: setup
 
 # Every task on the real data at reduced settings (scales/quick.yaml): about 7 minutes on 2 idle cores.
 quick: setup
+	$(UNLOCK)
 	$(SNAKEMAKE) --cores 2 --configfile scales/quick.yaml --keep-going
 
 smoke: setup
+	$(UNLOCK)
 	$(SNAKEMAKE) --cores 2 --configfile scales/smoke.yaml
 
 test: setup
