@@ -4,7 +4,7 @@ A failed check of our own derivation stops the job (a wrong formula must never r
 a formula of the original report that differs from ours is recorded, not an error.
 """
 
-from nnlab.derivations import compare_with_original, verify
+from nnlab.gradients.derivations import compare_with_original, verify
 from nnlab.logs import tee_to
 from nnlab.results import write_rows
 

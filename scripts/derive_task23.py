@@ -1,6 +1,6 @@
 """Task 23's derivative facts with sympy: sigma' = sigma(1 - sigma) <= 1/4, ReLU' in {0, 1} (rule derive_task23)."""
 
-from nnlab.derivations import activation_facts
+from nnlab.gradients.derivations import activation_facts
 from nnlab.logs import tee_to
 from nnlab.results import write_rows
 

@@ -2,7 +2,7 @@
 
 from nnlab.data import load_cache
 from nnlab.engine import resolve_device
-from nnlab.gradnorms import NORM_FIELDS, gradient_norm_run
+from nnlab.gradients.gradnorms import NORM_FIELDS, gradient_norm_run
 from nnlab.logs import tee_to
 from nnlab.resources import memory_guard
 from nnlab.results import write_rows

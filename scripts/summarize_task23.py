@@ -1,8 +1,8 @@
 """Task 23: per-layer gradient norms and first/output-layer ratios over seeds (rule summarize_task23)."""
 
+from nnlab.gradients.vanishing import summarize
 from nnlab.logs import tee_to
 from nnlab.results import write_rows
-from nnlab.vanishing import summarize
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from nnlab import derivations as d
+from nnlab.gradients import derivations as d
 
 ORIGINAL = {  # the original report's eq. (1.1) and text, as in report/original.yaml
     "h1": "x**2",

@@ -6,11 +6,12 @@ import pytest
 import torch
 
 from nnlab.data.synthetic import make_synthetic
-from nnlab.gradnorms import NORM_FIELDS, gradient_norm_run, layer_gradient_norms
+from nnlab.gradients.figures import norms_by_layer
+from nnlab.gradients.gradnorms import NORM_FIELDS, gradient_norm_run, layer_gradient_norms
+from nnlab.gradients.vanishing import hidden_factor, summarize
 from nnlab.losses import LOSSES
 from nnlab.models import build_mlp, initialise
 from nnlab.results import read_rows, write_rows
-from nnlab.vanishing import figure, hidden_factor, summarize
 
 
 @pytest.fixture(scope="module")
@@ -108,5 +109,5 @@ def test_summary_over_seeds(tmp_path):
 def test_figure_is_written(tmp_path):
     layers, _ = fake_summary(tmp_path)
     write_rows(tmp_path / "norms.csv", layers)
-    figure(read_rows(tmp_path / "norms.csv"), tmp_path / "fig.pdf")
+    norms_by_layer(read_rows(tmp_path / "norms.csv"), tmp_path / "fig.pdf")
     assert (tmp_path / "fig.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "fig.pdf").stat().st_size > 5000

@@ -12,7 +12,7 @@ from conftest import ROOT, pdf_text
 from test_derivations import ORIGINAL
 from test_gradnorms import fake_summary
 
-from nnlab import derivations
+from nnlab.gradients import derivations
 from nnlab.precision import report_facts
 from nnlab.report import common
 from nnlab.report.benchmarks import collect, measured, totals
@@ -55,9 +55,9 @@ def task23_inputs(tmp, decays=None):
     write_rows(paths["task23_norms"], layers)
     write_rows(paths["task23_ratios"], ratios)
     write_rows(paths["task23_derivation"], derivations.activation_facts(CFG23["depths"]))
-    from nnlab.vanishing import figure
+    from nnlab.gradients.figures import norms_by_layer
 
-    figure(layers, paths["task23_figure"])
+    norms_by_layer(layers, paths["task23_figure"])
     return paths
 
 

@@ -1,4 +1,4 @@
-"""Task 23: aggregate the per-layer gradient norms over seeds, their ratios, and the figure.
+"""Task 23: aggregate the per-layer gradient norms over seeds and their ratios (the figure: `figures`).
 
 No torch here (it runs in the report environment). Norms span orders of magnitude, so seeds are
 averaged on the log scale: `log10_*_mean/std` are over seeds, `*_gmean` the geometric means.
@@ -95,47 +95,3 @@ def summarize(final_csvs: list, norms_csvs: list) -> tuple[list[dict], list[dict
             )
     key = lambda r: (r["depth"], r["activation"], r["phase"])
     return sorted(layers_rows, key=lambda r: (*key(r), r["layer"])), sorted(ratio_rows, key=key)
-
-
-def figure(layer_rows: list[dict], path) -> None:
-    """Gradient norm per layer (log scale), at initialisation (left) and after training (right)."""
-    from nnlab.plots import figure, save
-
-    depths = sorted({r["depth"] for r in layer_rows})
-    activations = sorted({r["activation"] for r in layer_rows}, key=lambda a: (a != "sigmoid", a))
-    styles = ["-", "--", ":", "-."]
-    fig, axes = figure(1.0, 2.8, 1, 2, sharey=True)
-    for ax, phase, title in zip(axes, ("init", "trained"), ("at initialisation", "after training")):
-        for i, act in enumerate(activations):
-            for j, depth in enumerate(depths):
-                rows = [r for r in layer_rows if (r["activation"], r["depth"], r["phase"]) == (act, depth, phase)]
-                if not rows or all(math.isnan(r["log10_grad_norm_mean"]) for r in rows):
-                    continue
-                x = [r["layer"] for r in rows]
-                m = [r["log10_grad_norm_mean"] for r in rows]
-                s = [r["log10_grad_norm_std"] for r in rows]
-                ax.plot(
-                    x,
-                    [10**v for v in m],
-                    styles[j % 4],
-                    marker="o",
-                    ms=2.5,
-                    color=f"C{i}",
-                    label=f"{NAMES.get(act, act)}, {depth} hidden layers",
-                )
-                if rows[0]["runs"] > 1:
-                    ax.fill_between(
-                        x,
-                        [10 ** (a - b) for a, b in zip(m, s)],
-                        [10 ** (a + b) for a, b in zip(m, s)],
-                        color=f"C{i}",
-                        alpha=0.15,
-                        lw=0,
-                    )
-        ax.set_yscale("log")
-        ax.set_title(title)
-        ax.set_xlabel("layer $l$ (1 = input layer, last = output layer)")
-        ax.grid(alpha=0.3, which="both")
-    axes[0].set_ylabel(r"$\|\partial L/\partial W_l\|_F$")
-    axes[1].legend()
-    save(fig, path)
