@@ -3,8 +3,9 @@
 Named inputs other than `figure_words` are the groups: {label: [history CSVs of its seeds]}.
 """
 
+from nnlab.classification.figures import learning_curves
 from nnlab.logs import tee_to
-from nnlab.plots import learning_curves, use_language
+from nnlab.plots import use_language
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

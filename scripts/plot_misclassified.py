@@ -4,8 +4,9 @@ Inputs: `predictions` (one CSV per entry of params.runs, same order), `npz`/`met
 per entry of params.datasets). Params: runs [{dataset, model}], datasets, per_model (images per row).
 """
 
+from nnlab.classification.figures import gallery
+from nnlab.classification.misclassified import misclassified
 from nnlab.data import load_cache
-from nnlab.gallery import gallery, misclassified
 from nnlab.logs import tee_to
 from nnlab.plots import use_language
 from nnlab.results import read_rows

@@ -2,9 +2,9 @@
 
 import yaml
 
+from nnlab.classification.figures import metric_vs_setting
 from nnlab.logs import tee_to
 from nnlab.plots import use_language
-from nnlab.sweeps import metric_vs_setting
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

@@ -3,9 +3,9 @@
 Named inputs other than table/sweep/predictions/figure_words are the optimisers: {name: [history CSVs]}.
 """
 
+from nnlab.classification.figures import optimizer_curves, prediction_histograms, sweep_curves
 from nnlab.logs import tee_to
 from nnlab.plots import use_language
-from nnlab.plots_optim import optimizer_curves, prediction_histograms, sweep_curves
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

@@ -1,6 +1,6 @@
 """Final metrics over seeds (table) and the per-epoch mean learning curve (summarize_* rules of long runs)."""
 
-from nnlab.curves import CURVE_FIELDS, mean_curve
+from nnlab.classification.curves import CURVE_FIELDS, mean_curve
 from nnlab.logs import tee_to
 from nnlab.results import summarize, write_rows
 

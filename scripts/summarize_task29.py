@@ -1,7 +1,7 @@
 """Task 29: aggregate the optimiser runs and the learning-rate sweep into table, sweep and prediction CSVs."""
 
+from nnlab.classification.optstudy import summarize_task29
 from nnlab.logs import tee_to
-from nnlab.optstudy import summarize_task29
 from nnlab.results import write_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive

@@ -8,12 +8,12 @@ timing and predictions CSVs (train_task29_sequential).
 import sys
 from pathlib import Path
 
+from nnlab.classification.sequential import stage_checkpoint, train_sequential
 from nnlab.data import load_cache
 from nnlab.engine import resolve_device
 from nnlab.logs import tee_to
 from nnlab.resources import memory_guard
 from nnlab.results import write_predictions, write_run
-from nnlab.sequential import stage_checkpoint, train_sequential
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

@@ -4,9 +4,9 @@ with a fresh optimiser, the first stage is the fresh run, and a rerun resumes ev
 import pytest
 import torch
 
+from nnlab.classification.sequential import stage_checkpoint, train_sequential
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier
-from nnlab.sequential import stage_checkpoint, train_sequential
 
 RUN = {"model_spec": {"kind": "mlp", "hidden": [8]}, "epochs": 2, "batch_size": 50, "seed": 3, "device": "cpu"}
 BATCHES_PER_EPOCH = 4  # 200 training images in batches of 50

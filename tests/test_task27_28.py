@@ -7,13 +7,13 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from nnlab.curves import CURVE_FIELDS, mean_curve
+from nnlab.classification.curves import CURVE_FIELDS, mean_curve
+from nnlab.classification.figures import metric_vs_setting
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier
 from nnlab.report.build import section_tex
 from nnlab.report.sections import BUILDERS, task27, task28
 from nnlab.results import HISTORY_FIELDS, read_rows, write_rows
-from nnlab.sweeps import metric_vs_setting
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 ORIGINAL = yaml.safe_load((ROOT / "report/original.yaml").read_text())

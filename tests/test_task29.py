@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from conftest import ROOT, copy_workflow, pdf_text, snakemake
 
+from nnlab.classification.figures import optimizer_curves, prediction_histograms, sweep_curves
+from nnlab.classification.optstudy import entropy, lr_tag, summarize_task29
 from nnlab.data import DataError
 from nnlab.data.split import validation_split
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import TrainResult, train_classifier
-from nnlab.optstudy import entropy, lr_tag, summarize_task29
-from nnlab.plots_optim import optimizer_curves, prediction_histograms, sweep_curves
 from nnlab.report import scorecard
 from nnlab.report.build import section_tex
 from nnlab.report.sections import task29 as section

@@ -10,9 +10,10 @@ import pytest
 import torch
 from conftest import ROOT, copy_workflow, pdf_text, snakemake
 
+from nnlab.classification.figures import gallery
+from nnlab.classification.misclassified import misclassified
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier, uses_channels_last
-from nnlab.gallery import gallery, misclassified
 from nnlab.models import Dropout, build_model, count_parameters
 from nnlab.report.build import section_tex
 from nnlab.report.sections import task30

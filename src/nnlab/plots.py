@@ -1,4 +1,5 @@
-"""Figures for the report (matplotlib, headless). Vector PDF, written atomically.
+"""The report's figure helpers (matplotlib, headless). Vector PDF, written atomically. Each
+experiment's figures are in its subpackage's `figures` module (e.g. nnlab.classification.figures).
 
 Every figure is drawn at the size it prints (`figure`: a fraction of the report's text width) and the
 templates include it at that natural size, unscaled, so its type prints at the sizes set here: 8 pt and
@@ -20,12 +21,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
-import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from nnlab.io import write_bytes  # noqa: E402
-from nnlab.results import read_rows  # noqa: E402
 
 # The report's text width: A4 less two 2.5 cm margins (report/preamble.tex.j2, geometry).
 TEXT_WIDTH_IN = (210 - 2 * 25) / 25.4
@@ -126,28 +125,3 @@ def save(fig, path) -> None:
     fig.savefig(buf, format=fmt, metadata={"CreationDate": None} if fmt == "pdf" else None)
     plt.close(fig)
     write_bytes(path, buf.getbuffer())
-
-
-def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | None = None) -> None:
-    """Train (dashed) and test (solid) `metric` per epoch, mean over seeds with a ±1 std band.
-
-    `groups` maps a label (e.g. "cross_entropy") to the history CSVs of its seeds.
-    """
-    fig, ax = figure(0.49, 2.4)  # two side by side
-    for i, (label, csvs) in enumerate(groups.items()):
-        runs = [read_rows(c) for c in csvs]
-        n = min(len(r) for r in runs)
-        if n == 0:
-            continue
-        epochs = np.arange(1, n + 1)
-        for split, style in (("train", "--"), ("test", "-")):
-            vals = np.array([[row[f"{split}_{metric}"] for row in r[:n]] for r in runs])
-            mean, std = vals.mean(0), vals.std(0)
-            ax.plot(epochs, mean, style, color=f"C{i}", label=f"{label} ({split})")
-            if len(runs) > 1:
-                ax.fill_between(epochs, mean - std, mean + std, color=f"C{i}", alpha=0.2, lw=0)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel or metric.replace("_", " "))
-    ax.grid(alpha=0.3)
-    ax.legend()
-    save(fig, path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from nnlab.optstudy import lr_tag
+from nnlab.classification.optstudy import lr_tag
 from nnlab.sizing import mlp_parameters, train_mem_mb, train_runtime_min
 
 # A classifier run's settings, in the order the job logs them; `model_spec` is the task's `model`.

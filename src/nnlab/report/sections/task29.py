@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from nnlab import significance as sig
-from nnlab.optstudy import NAMES
+from nnlab.classification.optstudy import NAMES
 from nnlab.report.common import describe_model
 from nnlab.report.discussion import compare, run_predictions, versus_original
 from nnlab.results import read_rows

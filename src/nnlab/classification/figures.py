@@ -1,7 +1,8 @@
-"""Task 29 figures: what each optimiser's network predicts, its test curves, and the learning-rate sweep.
+"""Classification figures (tasks 24, 27-30): learning curves, a metric against a swept setting,
+task 29's optimiser figures and task 30's image gallery.
 
-Inputs are the CSVs of nnlab.optstudy.summarize_task29 and the runs' history CSVs. Diverged runs are
-drawn as such (a cross and the word "diverged"), never silently dropped.
+Task 29's inputs are the CSVs of nnlab.classification.optstudy.summarize_task29 and the runs'
+history CSVs. Diverged runs are drawn as such (a cross and the word "diverged"), never silently dropped.
 """
 
 from __future__ import annotations
@@ -11,9 +12,84 @@ import math
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from nnlab.optstudy import NAMES
+from nnlab.classification.optstudy import NAMES
 from nnlab.plots import figure, save
 from nnlab.results import read_rows
+
+# Tasks 24 and 28
+
+
+def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | None = None) -> None:
+    """Train (dashed) and test (solid) `metric` per epoch, mean over seeds with a ±1 std band.
+
+    `groups` maps a label (e.g. "cross_entropy") to the history CSVs of its seeds.
+    """
+    fig, ax = figure(0.49, 2.4)  # two side by side
+    for i, (label, csvs) in enumerate(groups.items()):
+        runs = [read_rows(c) for c in csvs]
+        n = min(len(r) for r in runs)
+        if n == 0:
+            continue
+        epochs = np.arange(1, n + 1)
+        for split, style in (("train", "--"), ("test", "-")):
+            vals = np.array([[row[f"{split}_{metric}"] for row in r[:n]] for r in runs])
+            mean, std = vals.mean(0), vals.std(0)
+            ax.plot(epochs, mean, style, color=f"C{i}", label=f"{label} ({split})")
+            if len(runs) > 1:
+                ax.fill_between(epochs, mean - std, mean + std, color=f"C{i}", alpha=0.2, lw=0)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel or metric.replace("_", " "))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    save(fig, path)
+
+
+# Task 27 (a sweep)
+
+
+def metric_vs_setting(
+    table_csv,
+    x: str,
+    path,
+    metric: str = "test_accuracy",
+    original: dict | None = None,
+    logx: bool = False,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    notes: dict | None = None,
+) -> None:
+    """`metric` mean ± std over seeds (from a summary table) against column `x`.
+
+    `original` maps x values to the original report's numbers, drawn as separate markers;
+    `notes` maps x values to a short text written beside this run's point (e.g. "1 epoch").
+    """
+    rows = sorted(read_rows(table_csv), key=lambda r: r[x])
+    fig, ax = figure(0.6, 2.6)
+    xs = np.array([r[x] for r in rows], dtype=float)
+    mean = np.array([r[f"{metric}_mean"] for r in rows], dtype=float)
+    std = np.array([r[f"{metric}_std"] for r in rows], dtype=float)
+    several = any(r.get("runs", 1) > 1 for r in rows)  # one seed: no spread to draw or name
+    label = "this run (mean ± std over seeds)" if several else "this run"
+    ax.errorbar(xs, mean, yerr=std if several else None, fmt="o-", color="C0", capsize=3, label=label)
+    for key, text in (notes or {}).items():
+        hit = [r for r in rows if float(r[x]) == float(key)]
+        if hit:
+            ax.annotate(text, (float(key), hit[0][f"{metric}_mean"]), textcoords="offset points", xytext=(-6, -14),
+                        ha="right", color="C0")  # fmt: skip
+    if original:
+        ox = sorted(float(k) for k in original)
+        oy = [original[k] for k in sorted(original, key=float)]
+        ax.plot(ox, oy, "s--", color="C1", mfc="none", label="original report")
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel or metric.replace("_", " "))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    save(fig, path)
+
+
+# Task 29
 
 
 def _name(opt: str) -> str:
@@ -142,4 +218,39 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
     ax.set_ylabel("validation accuracy")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left")
+    save(fig, path)
+
+
+# Task 30
+
+
+def gallery(panels: list[dict], path, columns: int) -> None:
+    """One row of images per panel: {"title", "images" (N, H, W, C) uint8, "captions", "note"}.
+
+    Grey images (C = 1) are shown black on white, as digits are printed; colour ones as they are.
+    """
+    columns = max(1, columns)
+    rows = max(1, len(panels))
+    # the panel titles take about 1.3 in on the left; the images share the rest of the text width
+    fig, axes = figure(1.0, 1.15 * rows, rows, columns, squeeze=False)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+    for r, panel in enumerate(panels):
+        row = axes[r]
+        row[0].set_ylabel(panel["title"], rotation=0, ha="right", va="center", labelpad=6)
+        images = panel["images"]
+        if len(images) == 0:
+            row[0].text(0.5, 0.5, panel.get("note") or "none", ha="center", va="center", transform=row[0].transAxes)
+        for c, (img, caption) in enumerate(zip(images, panel["captions"])):
+            if c >= columns:
+                break
+            img = np.asarray(img)
+            if img.shape[-1] == 1:
+                row[c].imshow(img[..., 0], cmap="gray_r", vmin=0, vmax=255, interpolation="nearest")
+            else:
+                row[c].imshow(img, interpolation="nearest")
+            row[c].set_title(caption, pad=2)
     save(fig, path)
