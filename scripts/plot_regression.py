@@ -2,7 +2,7 @@
 
 from nnlab.logs import tee_to
 from nnlab.plots import use_language
-from nnlab.plots_regression import loss_curves, surface
+from nnlab.regression.figures import loss_curves, surface
 from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive

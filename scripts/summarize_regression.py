@@ -1,7 +1,7 @@
 """Task 25: one row per seed with the grid errors and the convergence facts of its loss curve."""
 
-from nnlab.curves import summarize_regression
 from nnlab.logs import tee_to
+from nnlab.regression.convergence import summarize_regression
 from nnlab.results import write_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive

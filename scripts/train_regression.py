@@ -4,7 +4,7 @@ from pathlib import Path
 
 from nnlab.engine import resolve_device
 from nnlab.logs import tee_to
-from nnlab.regression import make_data, train_regressor, write_regression_run
+from nnlab.regression.train import make_data, train_regressor, write_regression_run
 from nnlab.resources import memory_guard
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive

@@ -73,7 +73,7 @@ def probe(job: dict, data_dir: Path) -> None:
 
 
 def _regression(params: dict) -> None:
-    from nnlab.regression import make_data, train_regressor
+    from nnlab.regression.train import make_data, train_regressor
 
     x, y = make_data(**params["data"])
     train_regressor(x, y, threads=2, log=lambda s: None, **{**params["run"], "epochs": 2})

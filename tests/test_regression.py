@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from nnlab.curves import convergence, summarize_regression
-from nnlab.regression import grid_errors, make_data, make_grid, target, train_regressor, write_regression_run
+from nnlab.regression.convergence import convergence, summarize_regression
+from nnlab.regression.train import grid_errors, make_data, make_grid, target, train_regressor, write_regression_run
 from nnlab.results import read_rows
 
 QUIET = dict(device="cpu", threads=1, log=lambda s: None)

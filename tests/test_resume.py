@@ -19,7 +19,7 @@ import torch
 
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier
-from nnlab.regression import make_data, train_regressor
+from nnlab.regression.train import make_data, train_regressor
 from nnlab.vae import load_vae, train_vae
 
 # argv: kind, output folder, epochs. Each log line is printed at once and followed by a short
@@ -40,7 +40,7 @@ if kind == "classifier":
     r = train_classifier(data, {"kind": "mlp", "hidden": [256, 256]}, batch_size=32, seed=3, **run)
     write_run(r, {"task": 0}, out + "/history.csv", out + "/final.csv", out + "/timing.csv")
 elif kind == "regression":
-    from nnlab.regression import make_data, train_regressor, write_regression_run
+    from nnlab.regression.train import make_data, train_regressor, write_regression_run
     x, y = make_data(400, -10.0, 10.0, 0.01, seed=0)
     r = train_regressor(x, y, hidden=[32, 16], batch_size=20, seed=1, grid_size=21, log_every=1,
                         checkpoint_every_s=0, **run)

@@ -2,7 +2,7 @@
 
 The data (points drawn uniformly on a square, target plus uniform noise), the training loop
 (mini-batch MSE, seeded shuffles, the held-out grid error recorded every epoch), the grid
-evaluation and the run's CSVs; the convergence facts of its loss curve live in `nnlab.curves`.
+evaluation and the run's CSVs; the convergence facts of its loss curve live in `convergence`.
 Knows nothing of Snakemake; imports no plotting or report code.
 """
 
