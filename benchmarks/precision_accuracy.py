@@ -29,9 +29,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nnlab.autoencoder import train_autoencoder  # noqa: E402
 from nnlab.data import find_source, load_source  # noqa: E402
 from nnlab.engine import train_classifier  # noqa: E402
+from nnlab.latent.autoencoder import train_autoencoder  # noqa: E402
 from nnlab.precision import native_bf16  # noqa: E402
 from nnlab.regression.train import make_data, train_regressor  # noqa: E402
 from nnlab.vae import train_vae  # noqa: E402

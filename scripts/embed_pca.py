@@ -1,7 +1,7 @@
 """Task 31: fit a PCA on the training images; write the test images' coordinates and the variances."""
 
 from nnlab.data import load_cache
-from nnlab.latent import pca_fit, pca_transform, write_latent, write_pca_variance
+from nnlab.latent.embedding import pca_fit, pca_transform, write_latent, write_pca_variance
 from nnlab.logs import tee_to
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive

@@ -1,8 +1,8 @@
 """Task 31 figures: the chosen digits in the autoencoder's and the PCA's plane; the autoencoder's loss."""
 
+from nnlab.latent.figures import loss_curve, scatter_pair
 from nnlab.logs import tee_to
 from nnlab.plots import use_language
-from nnlab.plots_latent import loss_curve, scatter_pair
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

@@ -1,6 +1,6 @@
 """Task 31: k-NN separation of the chosen digits in each embedding (autoencoder seeds, PCA)."""
 
-from nnlab.latent import summarize_latent
+from nnlab.latent.embedding import summarize_latent
 from nnlab.logs import tee_to
 from nnlab.results import write_rows
 

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from nnlab.autoencoder import encode, train_autoencoder, write_autoencoder_run
 from nnlab.data import load_cache
 from nnlab.engine import resolve_device
-from nnlab.latent import write_latent
+from nnlab.latent.autoencoder import encode, train_autoencoder, write_autoencoder_run
+from nnlab.latent.embedding import write_latent
 from nnlab.logs import tee_to
 from nnlab.resources import memory_guard
 

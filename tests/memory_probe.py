@@ -87,8 +87,8 @@ def _load(job: dict, data_dir: Path):
 
 def _one_epoch(job: dict, run: dict, data_dir: Path) -> None:
     """Jobs whose epoch is seconds: the real job function, for one epoch."""
-    from nnlab.autoencoder import encode, train_autoencoder
     from nnlab.gradients.gradnorms import gradient_norm_run
+    from nnlab.latent.autoencoder import encode, train_autoencoder
 
     data = _load(job, data_dir)
     if job["rule"] == "gradnorms_task23":

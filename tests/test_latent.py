@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from nnlab.autoencoder import Autoencoder, encode, reconstruction_loss, train_autoencoder, write_autoencoder_run
 from nnlab.data.synthetic import make_synthetic
-from nnlab.latent import (
+from nnlab.latent.autoencoder import Autoencoder, encode, reconstruction_loss, train_autoencoder, write_autoencoder_run
+from nnlab.latent.embedding import (
     first_per_class,
     knn_loo_accuracy,
     pca_fit,

@@ -6,9 +6,9 @@ import torch
 from torch import nn
 
 from nnlab import precision as P
-from nnlab.autoencoder import train_autoencoder
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier
+from nnlab.latent.autoencoder import train_autoencoder
 from nnlab.regression.train import make_data, train_regressor
 from nnlab.results import read_rows, write_run
 from nnlab.vae import elbo_terms, train_vae

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.ticker import MaxNLocator
 
-from nnlab.latent import first_per_class, read_latent
+from nnlab.latent.embedding import first_per_class, read_latent
 from nnlab.plots import figure, save
 from nnlab.results import read_rows
 
