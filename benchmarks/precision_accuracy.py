@@ -34,7 +34,7 @@ from nnlab.engine import train_classifier  # noqa: E402
 from nnlab.latent.autoencoder import train_autoencoder  # noqa: E402
 from nnlab.precision import native_bf16  # noqa: E402
 from nnlab.regression.train import make_data, train_regressor  # noqa: E402
-from nnlab.vae import train_vae  # noqa: E402
+from nnlab.vae.model import train_vae  # noqa: E402
 
 DATA_DIR = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
 THREADS = 2

@@ -6,7 +6,7 @@ import torch
 from nnlab.data import load_cache
 from nnlab.logs import tee_to
 from nnlab.results import write_rows
-from nnlab.vae import IWAE_FIELDS, iwae_table, load_vae
+from nnlab.vae.model import IWAE_FIELDS, iwae_table, load_vae
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 p = sm.params.iwae

@@ -1,8 +1,8 @@
 """Task 32: ELBO, log p(x), gap and KL(q || p(z|x)) on a linear-Gaussian model (rule linear_gaussian_task32)."""
 
-from nnlab.elbo import identity_table
 from nnlab.logs import tee_to
 from nnlab.results import write_rows
+from nnlab.vae.elbo import identity_table
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

@@ -2,7 +2,7 @@
 
 from nnlab.logs import tee_to
 from nnlab.plots import use_language
-from nnlab.plots_vae import elbo_curves
+from nnlab.vae.figures import elbo_curves
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

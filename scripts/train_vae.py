@@ -8,7 +8,7 @@ from nnlab.engine import resolve_device
 from nnlab.logs import tee_to
 from nnlab.resources import memory_guard
 from nnlab.results import write_rows
-from nnlab.vae import HISTORY_FIELDS, final_row, save_vae, train_vae
+from nnlab.vae.model import HISTORY_FIELDS, final_row, save_vae, train_vae
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 

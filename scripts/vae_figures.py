@@ -3,9 +3,9 @@
 import numpy as np
 
 from nnlab.data import load_cache
-from nnlab.images import reconstruction_pairs, save_grid
 from nnlab.logs import tee_to
-from nnlab.vae import load_vae, reconstruct, sample_prior
+from nnlab.vae.images import reconstruction_pairs, save_grid
+from nnlab.vae.model import load_vae, reconstruct, sample_prior
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 p = sm.params.figures

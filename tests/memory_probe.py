@@ -107,7 +107,7 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
     from nnlab.loop import EpochLoop
     from nnlab.optim import build_optimizer
     from nnlab.precision import resolve_precision
-    from nnlab.vae import EVAL_BATCH, ConvVAE, elbo_terms, evaluate_elbo, save_vae
+    from nnlab.vae.model import EVAL_BATCH, ConvVAE, elbo_terms, evaluate_elbo, save_vae
 
     data = _load(job, data_dir)
     dev = setup_run(run["seed"], run["device"], 2)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlab.elbo import (
+from nnlab.vae.elbo import (
     elbo,
     elbo_monte_carlo,
     identity_table,

@@ -478,12 +478,12 @@ def test_a_package_module_that_does_not_parse_stops_before_any_job(tmp_path):
     """The jobs' code dependencies are derived from the package's syntax trees: a module that does
     not parse (here one no job of the target imports) stops the run, naming the file and line."""
     wd = Path(shutil.copytree(ROOT, tmp_path / "wf", ignore=__import__("conftest").IGNORE))
-    vae = wd / "src/nnlab/vae.py"
+    vae = wd / "src/nnlab/vae/model.py"
     vae.write_text(vae.read_text() + "\ndef broken(:\n    pass\n")
     proc = snakemake(wd, "-n", "results/task24/table.csv", *SMOKE, check=False)
     assert proc.returncode != 0 and not (wd / "results").exists()
     expect("Package module does not parse", output(proc))
-    assert "src/nnlab/vae.py, line" in output(proc)
+    assert "src/nnlab/vae/model.py, line" in output(proc)
 
 
 @pytest.mark.slow

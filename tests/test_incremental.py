@@ -87,7 +87,7 @@ def test_comment_docstring_and_layout_edits_of_the_package_rerun_nothing(built):
 
 
 def test_vae_body_edit_reruns_the_vae_jobs_and_their_downstream_only(built):
-    body_edit(built / "src/nnlab/vae.py")
+    body_edit(built / "src/nnlab/vae/model.py")
     jobs = planned(built)
     n = 2  # datasets of task 33 at the smoke scale
     vae = {"train_task33": n, "figures_task33": n, "iwae_task32": n, "plot_task33": n}  # plot: new history

@@ -11,7 +11,7 @@ from nnlab.engine import train_classifier
 from nnlab.latent.autoencoder import train_autoencoder
 from nnlab.regression.train import make_data, train_regressor
 from nnlab.results import read_rows, write_run
-from nnlab.vae import elbo_terms, train_vae
+from nnlab.vae.model import elbo_terms, train_vae
 
 CPU = torch.device("cpu")
 DATA = make_synthetic("mnist", 512, 128, seed=0)

@@ -20,7 +20,7 @@ import torch
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier
 from nnlab.regression.train import make_data, train_regressor
-from nnlab.vae import load_vae, train_vae
+from nnlab.vae.model import load_vae, train_vae
 
 # argv: kind, output folder, epochs. Each log line is printed at once and followed by a short
 # pause, so the parent sees epoch k end before the child is far into epoch k+1.
@@ -48,7 +48,7 @@ elif kind == "regression":
 elif kind == "vae":
     from nnlab.data.synthetic import make_synthetic
     from nnlab.results import write_rows
-    from nnlab.vae import HISTORY_FIELDS, final_row, save_vae, train_vae
+    from nnlab.vae.model import HISTORY_FIELDS, final_row, save_vae, train_vae
     data = make_synthetic("mnist", 400, 100, seed=0)
     r = train_vae(data, latent_dim=4, channels=[4, 8], batch_size=32, seed=3, **run)
     save_vae(r.model, out + "/model.pt")

@@ -6,7 +6,7 @@ from conftest import ROOT, pdf_text
 from nnlab.report.build import section_tex
 from nnlab.report.sections import task32, task33
 from nnlab.results import read_rows, write_rows
-from nnlab.vae import IWAE_FIELDS
+from nnlab.vae.model import IWAE_FIELDS
 
 
 def iwae_rows(values, elbo=-100.0):
@@ -20,7 +20,7 @@ def iwae_rows(values, elbo=-100.0):
 
 
 def fixture_inputs(tmp_path, iwae_values):
-    from nnlab.elbo import identity_table
+    from nnlab.vae.elbo import identity_table
 
     write_rows(tmp_path / "lg.csv", identity_table(4, 2, 0.5, 0, 200))
     write_rows(tmp_path / "iwae.csv", iwae_rows(iwae_values), IWAE_FIELDS)

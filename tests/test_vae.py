@@ -10,7 +10,7 @@ from torch.distributions import Normal, kl_divergence
 
 from nnlab.data.synthetic import make_synthetic
 from nnlab.results import read_rows, write_rows
-from nnlab.vae import (
+from nnlab.vae.model import (
     ConvVAE,
     bits_per_dim,
     discretized_logistic_log_prob,
@@ -158,7 +158,7 @@ def test_bce_helper_agrees_with_torch():
 def test_image_grid_png(tmp_path):
     from PIL import Image
 
-    from nnlab.images import reconstruction_pairs, save_grid
+    from nnlab.vae.images import reconstruction_pairs, save_grid
 
     imgs = np.zeros((3, 2, 2, 3))
     imgs[1] = 1.0

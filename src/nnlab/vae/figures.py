@@ -1,4 +1,4 @@
-"""VAE figure (task 33): the ELBO terms per epoch (PDF). The image grids are in nnlab.images."""
+"""VAE figure (task 33): the ELBO terms per epoch (PDF). The image grids are in nnlab.vae.images."""
 
 from __future__ import annotations
 
