@@ -168,10 +168,13 @@ def headlines(sections: dict, claims: list[dict], terms: dict) -> list[dict]:
 
 
 def departures(s: dict) -> str:
-    """The settings of this build that differ from what the original states (a reduced scale): the
-    first thing that explains a difference from its numbers."""
-    given = [c for c in s.get("reduced", []) if c["given"]]
-    return "; ".join(f"{c['key']} {_setting(c['ours'])}, the original's {_setting(c['default'])}" for c in given)
+    """This build's settings of the task that differ from config.yaml's (a reduced scale), as the
+    report's sections name them: beside the original's value where it states one. The first thing
+    that explains a difference from the original's numbers."""
+    return "; ".join(
+        f"{c['key']} {_setting(c['ours'])} ({'the original' if c['given'] else 'config.yaml'}: {_setting(c['default'])})"
+        for c in s.get("reduced", [])
+    )
 
 
 def _setting(v) -> str:
@@ -198,12 +201,12 @@ def markdown(heads: list[dict], nums: list[dict], meta: dict) -> str:
         "",
         "## A row per task",
         "",
-        "| Task | Headline | Ours | Original | Difference | Verdict | This build departs from the original in |",
+        "| Task | Headline | Ours | Original | Difference | Verdict | Settings of this build that differ |",
         "|---:|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {h['task']} | {_md(h['what'])} | {_md(h['ours'])} | {h['original']} | {h['difference']} | {_md(h['verdict'])}"
-        f" | {_md(h['departures'] or 'nothing it states')} |"
+        f" | {_md(h['departures'] or 'none: config.yaml as shipped')} |"
         for h in heads
     ]
     lines += ["", "## The original's claims", "", "| Task | Verdict: claim — reason |", "|---:|---|"]
