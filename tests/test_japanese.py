@@ -18,7 +18,7 @@ SMOKE = ("--cores", "2", "--configfile", "scales/smoke.yaml")
 NO_GLYPH = "🫠"  # U+1FAE0, in no font of the report
 # Switching the language redraws the figures (their labels) and rewrites the report, nothing else.
 FIGURES = {f"plot_task{n}" for n in (23, 24, 25, 27, 28, 29, 31, 33)} | {"plot_task30_misclassified"}
-REPORT = {"collect_benchmarks", "render_report", "compile_report", "all"}
+REPORT = {"collect_benchmarks", "render_report", "compile_report", "write_results", "all"}
 
 
 def body(text: str, appendix: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-from nnlab import significance as sig
 from nnlab.report.discussion import versus_original
 
 
@@ -36,6 +35,14 @@ def _versus(row: dict, n) -> dict | None:
     runs = row["runs"] - row.get("diverged", 0)
     sd = row["test_accuracy_std"]
     return versus_original(row["test_accuracy_mean"], 0.0 if sd != sd else sd, runs, row.get("original"), n)
+
+
+def _verdict_words(vs: dict | None, terms: dict) -> str:
+    """A comparison with the original in the report's words: the verdict, and its reason if any."""
+    if not vs:
+        return "–"
+    reason = vs.get("reason")
+    return terms["verdict"][vs["verdict"]] + (f" ({terms['reasons'].get(reason, reason)})" if reason else "")
 
 
 def _test_images(task: int, s: dict):
@@ -75,12 +82,10 @@ def numbers(sections: dict, terms: dict) -> list[dict]:
     rows = []
     for task, what, r, n in _number_rows(sections):
         vs = _versus(r, n)
-        verdict = terms["verdict"][vs["verdict"]] if vs else "–"
-        if vs and vs.get("reason"):
-            verdict += f" ({terms['reasons'].get(vs['reason'], vs['reason'])})"
+        verdict = _verdict_words(vs, terms)
         rows.append({"task": task, "what": what, "ours": _mean_sd(r), "original": _num(r["original"]),
                      "difference": _points(r["test_accuracy_mean"] - r["original"]), "verdict": verdict,
-                     "differs": bool(vs) and vs["verdict"] == sig.DIFFERS, "departures": departures(sections[task])})  # fmt: skip
+                     "departures": departures(sections[task])})  # fmt: skip
     return rows
 
 
@@ -150,10 +155,7 @@ def headlines(sections: dict, claims: list[dict], terms: dict) -> list[dict]:
     for task, s in sorted(sections.items()):
         what, ours, original, row = _headline(task, s)
         if row is not None and original is not None:
-            vs = _versus(row, _test_images(task, s))
-            verdict = terms["verdict"][vs["verdict"]] if vs else "–"
-            if vs and vs.get("reason"):
-                verdict += f" ({terms['reasons'].get(vs['reason'], vs['reason'])})"
+            verdict = _verdict_words(_versus(row, _test_images(task, s)), terms)
             difference = _points(row["test_accuracy_mean"] - original)
         else:
             verdict, difference = "–", "–"
@@ -168,10 +170,13 @@ def headlines(sections: dict, claims: list[dict], terms: dict) -> list[dict]:
 
 
 def departures(s: dict) -> str:
-    """The settings of this build that differ from what the original states (a reduced scale): the
-    first thing that explains a difference from its numbers."""
-    given = [c for c in s.get("reduced", []) if c["given"]]
-    return "; ".join(f"{c['key']} {_setting(c['ours'])}, the original's {_setting(c['default'])}" for c in given)
+    """This build's settings of the task that differ from config.yaml's (a reduced scale), as the
+    report's sections name them: beside the original's value where it states one. The first thing
+    that explains a difference from the original's numbers."""
+    return "; ".join(
+        f"{c['key']} {_setting(c['ours'])} ({'the original' if c['given'] else 'config.yaml'}: {_setting(c['default'])})"
+        for c in s.get("reduced", [])
+    )
 
 
 def _setting(v) -> str:
@@ -198,12 +203,12 @@ def markdown(heads: list[dict], nums: list[dict], meta: dict) -> str:
         "",
         "## A row per task",
         "",
-        "| Task | Headline | Ours | Original | Difference | Verdict | This build departs from the original in |",
+        "| Task | Headline | Ours | Original | Difference | Verdict | Settings of this build that differ |",
         "|---:|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {h['task']} | {_md(h['what'])} | {_md(h['ours'])} | {h['original']} | {h['difference']} | {_md(h['verdict'])}"
-        f" | {_md(h['departures'] or 'nothing it states')} |"
+        f" | {_md(h['departures'] or 'none: config.yaml as shipped')} |"
         for h in heads
     ]
     lines += ["", "## The original's claims", "", "| Task | Verdict: claim — reason |", "|---:|---|"]
