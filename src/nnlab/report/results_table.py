@@ -4,7 +4,7 @@ the original's, and every number the original reports beside ours.
 Nothing here measures or judges anew: the numbers and verdicts are the report's own, taken from the
 section contexts (`nnlab.report.sections.build_all`), the claims scorecard (`nnlab.report.scorecard`)
 and `nnlab.significance` (through `discussion.versus_original`), so the page cannot disagree with the
-PDF built from the same results. Words come from report/en/terms.yaml (verdicts, claims, reasons).
+PDF built from the same results. Words come from report/en/terms.yaml (verdicts, claims, reasons, why).
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ def _test_images(task: int, s: dict):
     return None
 
 
+def _dataset(s: dict, row: dict) -> dict | None:
+    """Task 30's dataset whose table holds `row`."""
+    return next((d for d in s["datasets"] if any(r is row for r in d["rows"])), None)
+
+
 def _number_rows(sections: dict) -> list[dict]:
     """(task, what, summary row, test images) for every number the original reports."""
     out = []
@@ -77,15 +82,35 @@ def _number_rows(sections: dict) -> list[dict]:
     return [x for x in out if x[2].get("original") is not None]
 
 
+def why(task: int, s: dict, row: dict, vs: dict | None, terms: dict, settings_beside: bool = False) -> str:
+    """Why our number differs from the original's beyond the noise, in the facts the report gives
+    for it: what the original leaves to us, how this build departs from it, and (task 29) what the
+    other protocol gives. Empty where the verdict is not "differs". `settings_beside`: the page shows
+    the build's departing settings in a column of their own, so name them only by reference."""
+    if not vs or vs["verdict"] != "differs":
+        return ""
+    words, parts = terms["why"], []
+    if task == 29 and row.get("seq_runs"):
+        agrees = "sequential agrees" if row["seq_agrees"] else "sequential differs"
+        parts.append(words[agrees].format(accuracy=_num(row["seq_test_accuracy_mean"])))
+    if task == 30:
+        parts.append(words["our networks"])
+        d = _dataset(s, row)
+        if d and d["lossy"]:
+            parts.append(words["lossy"].format(dataset=d["label"]))
+    if s.get("reduced"):
+        parts.append(words["reduced beside"] if settings_beside else words["reduced"].format(settings=departures(s)))
+    return "; ".join(parts) or words["unexplained"]
+
+
 def numbers(sections: dict, terms: dict) -> list[dict]:
-    """Every number the original reports, beside ours: {task, what, ours, original, difference, verdict}."""
+    """Every number the original reports, beside ours: {task, what, ours, original, difference, verdict, why}."""
     rows = []
     for task, what, r, n in _number_rows(sections):
         vs = _versus(r, n)
-        verdict = _verdict_words(vs, terms)
         rows.append({"task": task, "what": what, "ours": _mean_sd(r), "original": _num(r["original"]),
-                     "difference": _points(r["test_accuracy_mean"] - r["original"]), "verdict": verdict,
-                     "departures": departures(sections[task])})  # fmt: skip
+                     "difference": _points(r["test_accuracy_mean"] - r["original"]),
+                     "verdict": _verdict_words(vs, terms), "why": why(task, sections[task], r, vs, terms)})  # fmt: skip
     return rows
 
 
@@ -149,23 +174,25 @@ def _headline(task: int, s: dict) -> tuple[str, str, float | None, dict | None]:
 
 
 def headlines(sections: dict, claims: list[dict], terms: dict) -> list[dict]:
-    """A row per task with results: {task, what, ours, original, difference, verdict, claims}; the
+    """A row per task with results: {task, what, ours, original, difference, verdict, why, claims, departures}; the
     original's value is "–" where it reports no number (its claims are judged in `claims`)."""
     rows = []
     for task, s in sorted(sections.items()):
         what, ours, original, row = _headline(task, s)
         if row is not None and original is not None:
-            verdict = _verdict_words(_versus(row, _test_images(task, s)), terms)
+            vs = _versus(row, _test_images(task, s))
+            verdict, explained = _verdict_words(vs, terms), why(task, s, row, vs, terms, settings_beside=True)
             difference = _points(row["test_accuracy_mean"] - original)
         else:
-            verdict, difference = "–", "–"
+            verdict, explained, difference = "–", "", "–"
         judged = [
             f"{terms['scorecard'][c['verdict']]}: {terms['claims'][c['id']]} — {terms['reasons'].get(c['reason'], c['reason'])}"
             for c in claims
             if c["task"] == task
         ]
         rows.append({"task": task, "what": what, "ours": ours, "original": _num(original) if original is not None else "–",
-                     "difference": difference, "verdict": verdict, "claims": judged, "departures": departures(s)})  # fmt: skip
+                     "difference": difference, "verdict": verdict, "why": explained, "claims": judged,
+                     "departures": departures(s)})  # fmt: skip
     return rows
 
 
@@ -180,7 +207,9 @@ def departures(s: dict) -> str:
 
 
 def _setting(v) -> str:
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    if isinstance(v, list):
+        return ", ".join(map(str, v)) if v else "none"
+    return str(v)
 
 
 def _md(text) -> str:
@@ -203,12 +232,12 @@ def markdown(heads: list[dict], nums: list[dict], meta: dict) -> str:
         "",
         "## A row per task",
         "",
-        "| Task | Headline | Ours | Original | Difference | Verdict | Settings of this build that differ |",
-        "|---:|---|---|---|---|---|---|",
+        "| Task | Headline | Ours | Original | Difference | Verdict | Why it differs | Settings of this build that differ |",
+        "|---:|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {h['task']} | {_md(h['what'])} | {_md(h['ours'])} | {h['original']} | {h['difference']} | {_md(h['verdict'])}"
-        f" | {_md(h['departures'] or 'none: config.yaml as shipped')} |"
+        f" | {_md(h['why'] or '–')} | {_md(h['departures'] or 'none: config.yaml as shipped')} |"
         for h in heads
     ]
     lines += ["", "## The original's claims", "", "| Task | Verdict: claim — reason |", "|---:|---|"]
@@ -217,11 +246,12 @@ def markdown(heads: list[dict], nums: list[dict], meta: dict) -> str:
         "",
         "## Every number the original reports",
         "",
-        "| Task | Quantity | Ours | Original | Difference | Verdict |",
-        "|---:|---|---|---|---|---|",
+        "| Task | Quantity | Ours | Original | Difference | Verdict | Why it differs |",
+        "|---:|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r['task']} | {_md(r['what'])} | {r['ours']} | {r['original']} | {r['difference']} | {_md(r['verdict'])} |"
+        f"| {r['task']} | {_md(r['what'])} | {r['ours']} | {r['original']} | {r['difference']} | {_md(r['verdict'])}"
+        f" | {_md(r['why'] or '–')} |"
         for r in nums
     ]
     return "\n".join(lines) + "\n"
