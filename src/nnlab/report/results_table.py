@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from nnlab.report.discussion import versus_original
+from nnlab.report.sections import SECTIONS
 
 
 def _num(x, digits=4) -> str:
@@ -45,154 +46,61 @@ def _verdict_words(vs: dict | None, terms: dict) -> str:
     return terms["verdict"][vs["verdict"]] + (f" ({terms['reasons'].get(reason, reason)})" if reason else "")
 
 
-def _test_images(task: int, s: dict):
-    """How many test images task `task`'s accuracies count (for the paired test), where known."""
-    if task == 24:
-        return s["facts"]["n"] if s["facts"] else None
-    if task == 27:
-        return (s["facts"]["best_vs"] or {}).get("n")
-    if task == 29:
-        return (s["facts"].get("winner_vs") or {}).get("n")
-    if task == 30:
-        d = next((d for d in s["datasets"] if d["name"] == "cifar10"), s["datasets"][0])
-        return d["n_test"]
-    return None
-
-
-def _dataset(s: dict, row: dict) -> dict | None:
-    """Task 30's dataset whose table holds `row`."""
-    return next((d for d in s["datasets"] if any(r is row for r in d["rows"])), None)
-
-
-def _number_rows(sections: dict) -> list[dict]:
-    """(task, what, summary row, test images) for every number the original reports."""
-    out = []
-    if 24 in sections:
-        s = sections[24]
-        out += [(24, f"test accuracy, {r['name']}", r, _test_images(24, s)) for r in s["rows"]]
-    if 27 in sections:
-        s = sections[27]
-        out += [(27, f"test accuracy, width {r['width']:,}", r, _test_images(27, s)) for r in s["rows"]]
-    if 29 in sections:
-        s = sections[29]
-        out += [(29, f"test accuracy, {r['name']}", r, _test_images(29, s)) for r in s["rows"] if not r["all_diverged"]]
-    if 30 in sections:
-        for d in sections[30]["datasets"]:
-            out += [(30, f"test accuracy, {r['name']}, {d['label']}", r, d["n_test"]) for r in d["rows"]]
-    return [x for x in out if x[2].get("original") is not None]
-
-
 def why(task: int, s: dict, row: dict, vs: dict | None, terms: dict, settings_beside: bool = False) -> str:
     """Why our number differs from the original's beyond the noise, in the facts the report gives
-    for it: what the original leaves to us, how this build departs from it, and (task 29) what the
-    other protocol gives. Empty where the verdict is not "differs". `settings_beside`: the page shows
-    the build's departing settings in a column of their own, so name them only by reference."""
+    for it: the section's own (its module's `why`: what the original leaves to us, lossy data, task
+    29's other protocol), then this build's reduced settings. Empty where the verdict is not
+    "differs". `settings_beside`: the page shows the reduced settings in a column of their own, so
+    name them only by reference."""
     if not vs or vs["verdict"] != "differs":
         return ""
-    words, parts = terms["why"], []
-    if task == 29 and row.get("seq_runs"):
-        agrees = "sequential agrees" if row["seq_agrees"] else "sequential differs"
-        parts.append(words[agrees].format(accuracy=_num(row["seq_test_accuracy_mean"])))
-    if task == 30:
-        parts.append(words["our networks"])
-        d = _dataset(s, row)
-        if d and d["lossy"]:
-            parts.append(words["lossy"].format(dataset=d["label"]))
+    words = terms["why"]
+    own = getattr(SECTIONS[task], "why", None)
+    parts = own(s, row, words) if own else []
     if s.get("reduced"):
         parts.append(words["reduced beside"] if settings_beside else words["reduced"].format(settings=departures(s)))
     return "; ".join(parts) or words["unexplained"]
 
 
+def _compared(task: int, s: dict, x: dict, terms: dict, settings_beside: bool = False) -> dict:
+    """A value of ours beside the original's: {ours, original, difference, verdict, why}; without an
+    original value, ours alone."""
+    row = x.get("row")
+    ours = x.get("text") or (_mean_sd(row) if row else "–")
+    original = row.get("original") if row else None
+    if original is None:
+        return {"ours": ours, "original": "–", "difference": "–", "verdict": "–", "why": ""}
+    vs = _versus(row, x.get("n"))
+    return {"ours": ours, "original": _num(original), "difference": _points(row["test_accuracy_mean"] - original),
+            "verdict": _verdict_words(vs, terms), "why": why(task, s, row, vs, terms, settings_beside)}  # fmt: skip
+
+
 def numbers(sections: dict, terms: dict) -> list[dict]:
-    """Every number the original reports, beside ours: {task, what, ours, original, difference, verdict, why}."""
+    """Every number the original reports, beside ours (the sections' `original_numbers`):
+    {task, what, ours, original, difference, verdict, why}."""
     rows = []
-    for task, what, r, n in _number_rows(sections):
-        vs = _versus(r, n)
-        rows.append({"task": task, "what": what, "ours": _mean_sd(r), "original": _num(r["original"]),
-                     "difference": _points(r["test_accuracy_mean"] - r["original"]),
-                     "verdict": _verdict_words(vs, terms), "why": why(task, sections[task], r, vs, terms)})  # fmt: skip
+    for task, s in sorted(sections.items()):
+        listed = getattr(SECTIONS[task], "original_numbers", None)
+        for x in listed(s) if listed else []:
+            if x["row"].get("original") is not None:
+                rows.append({"task": task, "what": x["what"], **_compared(task, s, x, terms)})
     return rows
 
 
-def _headline(task: int, s: dict) -> tuple[str, str, float | None, dict | None]:
-    """(what, ours, original value or None, summary row compared with it or None) for task `task`."""
-    if task == 22:
-        worst = max(r["max_rel_error"] for r in s["autograd"]) if s["autograd"] else math.nan
-        agree = sum(r["agrees"] for r in s["compared"])
-        return ("formulas vs sympy; gradients vs autograd",
-                f"{agree} of {len(s['compared'])} formulas agree; max relative error {worst:.1e}", None, None)  # fmt: skip
-    if task == 23:
-        p = next((p for p in s["pairs"] if p["phase"] == "init"), None)
-        if not p:
-            return "first-layer / output gradient norm at initialisation", "–", None, None
-        return (f"first-layer / output gradient norm at initialisation, depth {p['depth']}",
-                f"sigmoid {p['sigmoid']['ratio_first_output_gmean']:.1e}, "
-                f"ReLU {p['relu']['ratio_first_output_gmean']:.2g}", None, None)  # fmt: skip
-    if task == 24:
-        row = next((r for r in s["rows"] if r["loss"] == "cross_entropy"), s["rows"][0])
-        return f"test accuracy, {row['name']}", _mean_sd(row), row["original"], row
-    if task == 25:
-        f = s["facts"]
-        mean, sd = f["final_loss"]
-        return (f"training MSE after {f['epochs']} epochs (settled at epoch {f['settle_min']}–{f['settle_max']})",
-                f"{mean:.4g}" + (f" ± {sd:.2g}" if f["runs"] > 1 else ""), None, None)  # fmt: skip
-    if task == 27:
-        best = s["facts"]["best"]
-        if not best:
-            return "test accuracy, best width", "–", None, None
-        return f"test accuracy, best width ({best['width']:,})", _mean_sd(best), best["original"], best
-    if task == 28:
-        f = s["facts"]
-        return (f"test accuracy after {f['epochs']} epochs (best {f['best_acc']:.4f} at epoch {f['best_acc_epoch']})",
-                _mean_sd(s["summary"]), None, None)  # fmt: skip
-    if task == 29:
-        row = next((r for r in s["rows"] if r["optimizer"] == "adam"), None)
-        if row is None:
-            return "test accuracy, Adam", "–", None, None
-        return "test accuracy, Adam (the original's best)", _mean_sd(row), row["original"], row
-    if task == 30:
-        d = next((d for d in s["datasets"] if d["name"] == "cifar10"), s["datasets"][0])
-        row = next((r for r in d["rows"] if r["model"] == "cnn"), d["rows"][0])
-        return f"test accuracy, {row['name']}, {d['label']}", _mean_sd(row), row["original"], row
-    if task == 31:
-        rows = [r for r in s["rows"] if r["method"] != "pca"]
-        vals = [r["knn_selected"] for r in rows]
-        mean = sum(vals) / len(vals) if vals else math.nan
-        return ("k-NN accuracy of the 2-D code, digits 0/1/2 (leave-one-out)",
-                f"{mean:.4f} ({len(vals)} seed{'s' if len(vals) != 1 else ''}; chance {s['facts']['chance']:.3f})",
-                None, None)  # fmt: skip
-    if task == 32:
-        f = s["lg_facts"]
-        gains = ", ".join(f"{d['name']} {d['facts']['last']['gain_over_elbo']:.2f} nats (K = {d['facts']['last']['K']})"
-                          for d in s["iwae"])  # fmt: skip
-        return ("bound checks; IWAE gain over the ELBO",
-                f"{f['mc_within']} of {f['n']} exact checks hold" + (f"; {gains}" if gains else ""), None, None)  # fmt: skip
-    if task == 33:
-        parts = [f"{r['name']} {r['test_bits_per_dim']:.3f}" for r in s["runs"] if r["status"] == "ok"]
-        return "test negative ELBO, bits per dimension", ", ".join(parts) or "–", None, None
-    raise KeyError(f"no headline for task {task}")
-
-
 def headlines(sections: dict, claims: list[dict], terms: dict) -> list[dict]:
-    """A row per task with results: {task, what, ours, original, difference, verdict, why, claims, departures}; the
-    original's value is "–" where it reports no number (its claims are judged in `claims`)."""
+    """A row per task with results (its section's `headline`): {task, what, ours, original, difference,
+    verdict, why, claims, departures}; the original's value is "–" where it reports no number (its
+    claims are judged in `claims`)."""
     rows = []
     for task, s in sorted(sections.items()):
-        what, ours, original, row = _headline(task, s)
-        if row is not None and original is not None:
-            vs = _versus(row, _test_images(task, s))
-            verdict, explained = _verdict_words(vs, terms), why(task, s, row, vs, terms, settings_beside=True)
-            difference = _points(row["test_accuracy_mean"] - original)
-        else:
-            verdict, explained, difference = "–", "", "–"
+        x = SECTIONS[task].headline(s)
         judged = [
             f"{terms['scorecard'][c['verdict']]}: {terms['claims'][c['id']]} — {terms['reasons'].get(c['reason'], c['reason'])}"
             for c in claims
             if c["task"] == task
         ]
-        rows.append({"task": task, "what": what, "ours": ours, "original": _num(original) if original is not None else "–",
-                     "difference": difference, "verdict": verdict, "why": explained, "claims": judged,
-                     "departures": departures(s)})  # fmt: skip
+        compared = _compared(task, s, x, terms, settings_beside=True)
+        rows.append({"task": task, "what": x["what"], **compared, "claims": judged, "departures": departures(s)})
     return rows
 
 

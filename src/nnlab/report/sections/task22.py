@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from nnlab.results import read_rows
 
 TASK = 22
@@ -55,3 +57,11 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "wrong": [r for r in compared if not r["agrees"]],
         "right": [r for r in compared if r["agrees"]],
     }
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): what it measures and this build's value."""
+    worst = max(r["max_rel_error"] for r in s["autograd"]) if s["autograd"] else math.nan
+    agree = sum(r["agrees"] for r in s["compared"])
+    return {"what": "formulas vs sympy; gradients vs autograd",
+            "text": f"{agree} of {len(s['compared'])} formulas agree; max relative error {worst:.1e}"}  # fmt: skip

@@ -114,3 +114,13 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         ],
         "figure": rel(inputs["task23_figure"]),
     }
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the gradient-norm ratio at initialisation."""
+    p = next((p for p in s["pairs"] if p["phase"] == "init"), None)
+    if not p:
+        return {"what": "first-layer / output gradient norm at initialisation", "text": "–"}
+    return {"what": f"first-layer / output gradient norm at initialisation, depth {p['depth']}",
+            "text": f"sigmoid {p['sigmoid']['ratio_first_output_gmean']:.1e}, "
+                    f"ReLU {p['relu']['ratio_first_output_gmean']:.2g}"}  # fmt: skip

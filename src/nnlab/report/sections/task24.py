@@ -42,3 +42,15 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "facts": facts,
         "figures": {"accuracy": rel(inputs["task24_accuracy"]), "loss": rel(inputs["task24_loss"])},
     }
+
+
+def original_numbers(s: dict) -> list[dict]:
+    """Each of the original's numbers beside ours: what, our summary row, its test images."""
+    n = s["facts"]["n"] if s["facts"] else None
+    return [{"what": f"test accuracy, {r['name']}", "row": r, "n": n} for r in s["rows"]]
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the cross-entropy's test accuracy."""
+    numbers = original_numbers(s)
+    return next((x for x in numbers if x["row"]["loss"] == "cross_entropy"), numbers[0])

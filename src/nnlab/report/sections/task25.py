@@ -91,3 +91,11 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "original": original,
         "figures": {"surface": rel(inputs["task25_surface"]), "loss": rel(inputs["task25_loss"])},
     }
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the final training loss and when it settled."""
+    f = s["facts"]
+    mean, sd = f["final_loss"]
+    return {"what": f"training MSE after {f['epochs']} epochs (settled at epoch {f['settle_min']}–{f['settle_max']})",
+            "text": f"{mean:.4g}" + (f" ± {sd:.2g}" if f["runs"] > 1 else "")}  # fmt: skip

@@ -73,3 +73,21 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "facts": facts,
         "figure": rel(inputs["task27_accuracy_vs_width"]),
     }
+
+
+def original_numbers(s: dict) -> list[dict]:
+    """Each of the original's numbers beside ours: what, our summary row, its test images."""
+    n = (s["facts"]["best_vs"] or {}).get("n")
+    return [{"what": f"test accuracy, width {r['width']:,}", "row": r, "n": n} for r in s["rows"]]
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the best width's test accuracy."""
+    best = s["facts"]["best"]
+    if not best:
+        return {"what": "test accuracy, best width", "text": "–"}
+    return {
+        "what": f"test accuracy, best width ({best['width']:,})",
+        "row": best,
+        "n": (s["facts"]["best_vs"] or {}).get("n"),
+    }

@@ -89,3 +89,10 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "facts": overfitting_facts(curve),
         "figures": {"accuracy": rel(inputs["task28_accuracy"]), "loss": rel(inputs["task28_loss"])},
     }
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the test accuracy after the last epoch."""
+    f = s["facts"]
+    return {"what": f"test accuracy after {f['epochs']} epochs (best {f['best_acc']:.4f} at epoch {f['best_acc_epoch']})",
+            "row": s["summary"]}  # fmt: skip

@@ -183,3 +183,25 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
             "sweep": rel(inputs["task29_sweep_figure"]),
         },
     }
+
+
+def original_numbers(s: dict) -> list[dict]:
+    """Each of the original's numbers beside ours: what, our summary row, its test images."""
+    n = (s["facts"].get("winner_vs") or {}).get("n")
+    return [{"what": f"test accuracy, {r['name']}", "row": r, "n": n} for r in s["rows"] if not r["all_diverged"]]
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): Adam, the original's best."""
+    adam = next((x for x in original_numbers(s) if x["row"]["optimizer"] == "adam"), None)
+    if adam is None:
+        return {"what": "test accuracy, Adam", "text": "–"}
+    return adam | {"what": "test accuracy, Adam (the original's best)"}
+
+
+def why(s: dict, row: dict, words: dict) -> list[str]:
+    """What this section's facts say of a row that differs from the original's: the other protocol."""
+    if not row.get("seq_runs"):
+        return []
+    agrees = "sequential agrees" if row["seq_agrees"] else "sequential differs"
+    return [words[agrees].format(accuracy=f"{row['seq_test_accuracy_mean']:.4f}")]

@@ -139,3 +139,23 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "contrast": contrast,
         "figure": rel(inputs["task30_misclassified"]) if "task30_misclassified" in inputs else None,
     }
+
+
+def original_numbers(s: dict) -> list[dict]:
+    """Each of the original's numbers beside ours: what, our summary row, its test images."""
+    return [{"what": f"test accuracy, {r['name']}, {d['label']}", "row": r, "n": d["n_test"]}
+            for d in s["datasets"] for r in d["rows"]]  # fmt: skip
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the CNN on CIFAR-10 (on the first dataset without it)."""
+    d = next((d for d in s["datasets"] if d["name"] == "cifar10"), s["datasets"][0])
+    row = next((r for r in d["rows"] if r["model"] == "cnn"), d["rows"][0])
+    return {"what": f"test accuracy, {row['name']}, {d['label']}", "row": row, "n": d["n_test"]}
+
+
+def why(s: dict, row: dict, words: dict) -> list[str]:
+    """What this section's facts say of a row that differs from the original's: the networks are
+    ours, and lossy images where the dataset came as JPEG."""
+    d = next((d for d in s["datasets"] if any(r is row for r in d["rows"])), None)
+    return [words["our networks"]] + ([words["lossy"].format(dataset=d["label"])] if d and d["lossy"] else [])

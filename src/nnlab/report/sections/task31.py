@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from nnlab import significance as sig
 from nnlab.results import mean_std, read_rows
 
@@ -61,3 +63,11 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "original": original,
         "figures": {"scatter": rel(inputs["task31_scatter"]), "loss": rel(inputs["task31_loss"])},
     }
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): how well the 2-D code separates the digits."""
+    vals = [r["knn_selected"] for r in s["rows"] if r["method"] != "pca"]
+    mean = sum(vals) / len(vals) if vals else math.nan
+    return {"what": "k-NN accuracy of the 2-D code, digits 0/1/2 (leave-one-out)",
+            "text": f"{mean:.4f} ({len(vals)} seed{'s' if len(vals) != 1 else ''}; chance {s['facts']['chance']:.3f})"}  # fmt: skip

@@ -100,3 +100,12 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "lg_facts": linear_gaussian_facts(lg) if lg else None,
         "iwae": iwae,
     }
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the bound's checks and the IWAE gain."""
+    f = s["lg_facts"]
+    gains = ", ".join(f"{d['name']} {d['facts']['last']['gain_over_elbo']:.2f} nats (K = {d['facts']['last']['K']})"
+                      for d in s["iwae"])  # fmt: skip
+    return {"what": "bound checks; IWAE gain over the ELBO",
+            "text": f"{f['mc_within']} of {f['n']} exact checks hold" + (f"; {gains}" if gains else "")}  # fmt: skip

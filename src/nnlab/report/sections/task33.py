@@ -72,3 +72,9 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "any_bernoulli": any(not r["proper"] for r in runs),
         "any_proper": any(r["proper"] for r in runs),
     }
+
+
+def headline(s: dict) -> dict:
+    """The task at a glance (the results page): the test negative ELBO per dataset."""
+    parts = [f"{r['name']} {r['test_bits_per_dim']:.3f}" for r in s["runs"] if r["status"] == "ok"]
+    return {"what": "test negative ELBO, bits per dimension", "text": ", ".join(parts) or "–"}
