@@ -7,6 +7,7 @@ from nnlab.results import write_rows
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
-    rows = collect(list(sm.input.benchmarks), sm.params.root)
-    write_rows(sm.output.table, rows, ["rule", "job", "seconds", "cpu_seconds", "max_rss_mb"])
+    rows = collect(list(sm.input.benchmarks), sm.params.root, sm.params.logs)
+    columns = ["rule", "job", "seconds", "cpu_seconds", "max_rss_mb", "resumed_after", "earlier_seconds"]
+    write_rows(sm.output.table, rows, columns)
     print(f"{len(rows)} jobs -> {sm.output.table}")

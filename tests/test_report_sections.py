@@ -15,7 +15,7 @@ from test_gradnorms import fake_summary
 from nnlab.gradients import derivations
 from nnlab.precision import report_facts
 from nnlab.report import common
-from nnlab.report.benchmarks import collect, measured, totals
+from nnlab.report.benchmarks import collect, earlier_attempts, measured, totals
 from nnlab.report.build import render
 from nnlab.report.compile import compile_pdf, overflows
 from nnlab.report.scorecard import claims
@@ -69,7 +69,16 @@ def benchmark_rows(tmp):
     for name, line in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(header + line)
-    return collect(sorted(str(root / n) for n in files), root)
+    # the gradient job was stopped after epoch 2 of 3 and resumed: its log says so, its timing.csv
+    # (beside the checkpoint) keeps the seconds of all three epochs
+    run, logs = tmp / "run", tmp / "logs"
+    run.mkdir()
+    (run / "timing.csv").write_text("epoch,seconds\n1,5.0\n2,7.0\n3,11.0\n")
+    (logs / "gradnorms_task23").mkdir(parents=True)
+    (logs / "gradnorms_task23/relu_depth4_seed1.log").write_text(
+        f"run ...\nresuming from {run / 'checkpoint.pt'} after epoch 2/3\nepoch 3/3 ...\n"
+    )
+    return collect(sorted(str(root / n) for n in files), root, logs)
 
 
 def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), language="en", original=None):
@@ -100,7 +109,19 @@ def test_benchmarks_are_parsed(tmp_path):
     assert rows[0]["seconds"] == 6.66 and rows[0]["max_rss_mb"] == 554.84 and rows[1]["cpu_seconds"] == 4.76
     assert rows[1]["max_rss_mb"] != rows[1]["max_rss_mb"]  # "-" -> NaN
     t = totals(rows)
-    assert t["jobs"] == 2 and t["seconds"] == pytest.approx(18.96) and t["max_rss_mb"] == 554.84
+    assert t["jobs"] == 2 and t["max_rss_mb"] == 554.84
+    # the resumed job's earlier attempt trained epochs 1-2 (5 + 7 s): added to its wall time and the total
+    assert (rows[0]["resumed_after"], rows[1]["resumed_after"]) == (0, 2) and rows[1]["earlier_seconds"] == 12.0
+    assert [r["wall_seconds"] for r in measured(rows)] == [6.66, pytest.approx(24.3)]
+    assert t["seconds"] == pytest.approx(18.96 + 12.0) and t["earlier_seconds"] == 12.0 and t["resumed"] == 1
+
+
+def test_a_resumed_job_without_its_timing_file_is_counted_but_not_guessed(tmp_path):
+    log = tmp_path / "job.log"
+    log.write_text(f"resuming from {tmp_path / 'gone/checkpoint.pt'} after epoch 4/10\n")
+    earlier = earlier_attempts(log)
+    assert earlier["resumed_after"] == 4 and earlier["earlier_seconds"] != earlier["earlier_seconds"]  # NaN
+    assert earlier_attempts(tmp_path / "no.log") == {"resumed_after": 0, "earlier_seconds": 0.0}
 
 
 def test_whole_report_compiles_with_fixture_sections(tmp_path):
@@ -121,6 +142,9 @@ def test_whole_report_compiles_with_fixture_sections(tmp_path):
         assert heading in text
     # task 22: the checks, a value of the autograd table, the correction of the original's h(2)
     assert "Checks: 9 of 9 passed." in text and "Corrections to the original" in text
+    # the appendix: the resumed job marked, its earlier attempt's 12 s in its row and in the total
+    assert "1 job was stopped and resumed from a checkpoint (marked †)" in text and "adds the 12.0 s" in text
+    assert "relu_depth4_seed1 24.3 †" in text and "jobs took 31.0 s of wall time" in text
     first = read_rows(inputs["task22_autograd"])[0]
     assert f"{first['x']:.3f}".replace("-", "−") in text
     assert "the original gives h(2) =" in text and "9 agree, and 1 differs" in text

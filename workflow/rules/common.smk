@@ -86,12 +86,15 @@ def source_files(wildcards):
     return ancient([str(p) for p in src.paths])
 
 
+LOG_ROOT, BENCH_ROOT = "results/logs", "results/benchmarks"  # laid out alike: <root>/<rule>/<job>
+
+
 def log_path(rule, pattern=""):
-    return f"results/logs/{rule}/{pattern or 'all'}.log"
+    return f"{LOG_ROOT}/{rule}/{pattern or 'all'}.log"
 
 
 def bench_path(rule, pattern=""):
-    return f"results/benchmarks/{rule}/{pattern or 'all'}.tsv"
+    return f"{BENCH_ROOT}/{rule}/{pattern or 'all'}.tsv"
 
 
 def register_benchmarks(rule, *combinator, **values):

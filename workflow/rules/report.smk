@@ -19,7 +19,8 @@ rule collect_benchmarks:
         mem_mb=300,
         runtime=5,
     params:
-        root="results/benchmarks",
+        root=BENCH_ROOT,
+        logs=LOG_ROOT,  # a resumed job's log names its checkpoint: its earlier attempts' epochs are added
     message:
         "Collecting the jobs' wall time and peak memory for the appendix"
     script:

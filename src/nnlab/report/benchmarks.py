@@ -2,12 +2,22 @@
 
 A benchmark file is `<root>/<rule>/<job>.tsv` with columns s, h:m:s, max_rss (MB), ..., cpu_time.
 Very short jobs may have `-` or NA for the memory columns; those become NaN (printed as a dash).
+
+A benchmark file measures a job's last attempt only. A training job stopped (a killed build, the end
+of a session) and resumed from its checkpoint trained its first epochs in earlier attempts: its log
+(`<logs>/<rule>/<job>.log`, rewritten by each attempt) says "resuming from <checkpoint> after epoch
+N/E" (`nnlab.loop`), and the run's timing.csv beside that checkpoint keeps every epoch's seconds
+across attempts, so those N epochs' seconds are added as `earlier_seconds`. What that leaves out,
+the earlier attempts' start-up and the epoch a kill cut short, is small beside an epoch worth resuming.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
+
+RESUMED = re.compile(r"resuming from (\S+) after epoch (\d+)/\d+")
 
 
 def _num(v) -> float:
@@ -34,9 +44,34 @@ def read_benchmark(path: str | Path, root: str | Path) -> dict:
     }
 
 
-def collect(paths: list, root: str | Path) -> list[dict]:
-    """Rows for every benchmark file, sorted by rule and job."""
-    return sorted((read_benchmark(p, root) for p in paths), key=lambda r: (r["rule"], r["job"]))
+def earlier_attempts(log: str | Path) -> dict:
+    """What a job's attempts before its last trained, from its log: {resumed_after: epochs (0 if it
+    was not resumed), earlier_seconds: their seconds from the run's timing.csv (NaN if that file is
+    not beside the checkpoint)}. A job with several loops (task 29's stages) may resume several."""
+    log = Path(log)
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    epochs, seconds = 0, 0.0
+    for checkpoint, after in RESUMED.findall(text):
+        timing = Path(checkpoint).parent / "timing.csv"
+        epochs += int(after)
+        if not timing.exists():
+            seconds = float("nan")
+            continue
+        with open(timing, newline="") as f:
+            seconds += sum(_num(r["seconds"]) for r in csv.DictReader(f) if int(r["epoch"]) <= int(after))
+    return {"resumed_after": epochs, "earlier_seconds": seconds}
+
+
+def collect(paths: list, root: str | Path, logs: str | Path | None = None) -> list[dict]:
+    """Rows for every benchmark file, sorted by rule and job; with `logs` (the log folder, laid out
+    like `root`), each row adds what its earlier attempts trained (`earlier_attempts`)."""
+    rows = []
+    for p in paths:
+        row = read_benchmark(p, root) | {"resumed_after": 0, "earlier_seconds": 0.0}
+        if logs is not None:
+            row |= earlier_attempts(Path(logs, row["rule"], row["job"] + ".log"))
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r["rule"], r["job"]))
 
 
 # Snakemake samples a job's memory while it runs; a job shorter than the first sample reports a few MB
@@ -45,16 +80,25 @@ MIN_MEASURED_MB = 10.0
 
 
 def measured(rows: list[dict]) -> list[dict]:
-    """The rows with a peak memory below MIN_MEASURED_MB blanked (NaN, printed as a dash)."""
-    return [r | {"max_rss_mb": float("nan")} if not r["max_rss_mb"] >= MIN_MEASURED_MB else r for r in rows]
+    """The rows as the appendix prints them: a peak memory below MIN_MEASURED_MB blanked (NaN, printed
+    as a dash), and `wall_seconds`, the job's wall time with its earlier attempts' training added."""
+    out = []
+    for r in rows:
+        earlier = r.get("earlier_seconds", 0.0)
+        r = r | {"wall_seconds": r["seconds"] + (earlier if earlier == earlier else 0.0)}
+        out.append(r | {"max_rss_mb": float("nan")} if not r["max_rss_mb"] >= MIN_MEASURED_MB else r)
+    return out
 
 
 def totals(rows: list[dict]) -> dict:
-    """Sums of wall and CPU seconds, and the largest peak memory, over the jobs."""
-    fin = lambda k: [r[k] for r in rows if r[k] == r[k]]
+    """Sums of wall (earlier attempts included) and CPU seconds, the largest peak memory, over the
+    jobs; and how many were resumed."""
+    fin = lambda k: [r.get(k, 0.0) for r in rows if r.get(k, 0.0) == r.get(k, 0.0)]
     return {
         "jobs": len(rows),
-        "seconds": sum(fin("seconds")),
+        "resumed": sum(1 for r in rows if r.get("resumed_after")),
+        "earlier_seconds": sum(fin("earlier_seconds")),
+        "seconds": sum(fin("seconds")) + sum(fin("earlier_seconds")),
         "cpu_seconds": sum(fin("cpu_seconds")),
         "max_rss_mb": max(fin("max_rss_mb"), default=float("nan")),
     }
