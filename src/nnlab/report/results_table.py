@@ -134,7 +134,13 @@ def _headline(task: int, s: dict) -> tuple[str, str, float | None, dict | None]:
     if task == 25:
         f = s["facts"]
         mean, sd = f["final_loss"]
-        return (f"training MSE after {f['epochs']} epochs (settled at epoch {f['settle_min']}–{f['settle_max']})",
+        # a run still falling at its end has no settling epoch: that number would only measure its length
+        when = (
+            "still falling at the end"
+            if f["still_falling"]
+            else f"settled at epoch {f['settle_min']}–{f['settle_max']}"
+        )
+        return (f"training MSE after {f['epochs']} epochs ({when})",
                 f"{mean:.4g}" + (f" ± {sd:.2g}" if f["runs"] > 1 else ""), None, None)  # fmt: skip
     if task == 27:
         best = s["facts"]["best"]
