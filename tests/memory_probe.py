@@ -8,9 +8,10 @@
 
 Jobs whose epoch takes seconds (tasks 23, 25, 31) run their real job function for one or two
 epochs. The others (classifiers, the VAE) build what the job builds (its data, model, optimiser
-and precision, from the job's params) and run a few real steps, an evaluation pass and a
-checkpoint save through the engine's own parts: only the number of steps is cut, which does not
-change memory, as every per-step buffer exists after the first steps.
+and precision, from the job's params) and run, twice, a few real steps, an evaluation pass and a
+checkpoint save through the engine's own parts, the second time resumed from the first's checkpoint
+(as a stopped build's rerun does): only the number of steps is cut, which does not change memory, as
+every per-step buffer exists after the first steps.
 """
 
 import json
@@ -79,6 +80,20 @@ def _regression(params: dict) -> None:
     train_regressor(x, y, threads=2, log=lambda s: None, **{**params["run"], "epochs": 2})
 
 
+def _attempts(model, opt, checkpoint: str, run: dict, data: tuple):
+    """Each epoch of a two-epoch run, as a job stopped after its first epoch and rerun sees it: the
+    first attempt trains epoch 1 and saves the checkpoint; the second loads it (the file's bytes and
+    the tensors read from them), trains epoch 2 and saves again. A full build's resumed runs went past
+    their request there, where a single save stayed inside it. Yields the loop at each epoch."""
+    from nnlab.loop import EpochLoop
+
+    for attempt in (1, 2):
+        loop = EpochLoop(attempt, model, opt, [], lambda s: None, checkpoint, run, data=data)
+        assert len(loop.history) == attempt - 1, "the second attempt resumes from the first's checkpoint"
+        for _ in loop:
+            yield loop
+
+
 def _load(job: dict, data_dir: Path):
     from nnlab.data import load_cache
 
@@ -104,7 +119,6 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
     import torch
 
     from nnlab.engine import setup_run, to_tensors
-    from nnlab.loop import EpochLoop
     from nnlab.optim import build_optimizer
     from nnlab.precision import resolve_precision
     from nnlab.vae.model import EVAL_BATCH, ConvVAE, elbo_terms, evaluate_elbo, save_vae
@@ -118,10 +132,7 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
     x_test, _ = to_tensors(data.x_test, data.y_test, dev)
     batch, n = run["batch_size"], len(x_train)
     with tempfile.TemporaryDirectory() as tmp:
-        loop = EpochLoop(
-            1, model, opt, [], lambda s: None, f"{tmp}/checkpoint.pt", run, data=(data.x_train, data.x_test)
-        )
-        for _ in loop:
+        for loop in _attempts(model, opt, f"{tmp}/checkpoint.pt", run, (data.x_train, data.x_test)):
             perm = torch.randperm(n)
             for i in range(0, STEPS * batch, batch):
                 rec, kl = elbo_terms(model, x_train[perm[i : i + batch]], precision)
@@ -130,7 +141,7 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
                 loss.backward()
                 opt.step()
             evaluate_elbo(model, x_test[: 2 * EVAL_BATCH])
-            loop.end_epoch({"epoch": 1}, "probe")
+            loop.end_epoch({"epoch": loop.epoch}, "probe")
         save_vae(model, f"{tmp}/model.pt")
 
 
@@ -142,7 +153,6 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
 
     from nnlab.data.split import validation_split
     from nnlab.engine import evaluate, setup_run, to_tensors, train_step, uses_channels_last
-    from nnlab.loop import EpochLoop
     from nnlab.losses import LOSSES
     from nnlab.models import build_model
     from nnlab.optim import build_optimizer
@@ -167,10 +177,7 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
     for stage in stages:
         opt = build_optimizer(stage["optimizer"], model.parameters(), stage["lr"], stage.get("optimizer_options"))
         with tempfile.TemporaryDirectory() as tmp:
-            loop = EpochLoop(
-                1, model, opt, [], lambda s: None, f"{tmp}/checkpoint.pt", run, data=(data.y_train, data.x_test)
-            )
-            for _ in loop:
+            for loop in _attempts(model, opt, f"{tmp}/checkpoint.pt", run, (data.y_train, data.x_test)):
                 perm = torch.randperm(n)
                 predicted = torch.empty(n, dtype=torch.long)
                 losses = []
@@ -186,7 +193,7 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
                     model, loss_fn, x_test[: 2 * eval_batch], y_test[: 2 * eval_batch], preds, eval_batch, channels_last
                 )
                 predictions = np.zeros(len(x_test), dtype=np.int64)  # the run keeps every test prediction
-                loop.end_epoch({"epoch": 1}, "probe", extra={"test_predictions": predictions})
+                loop.end_epoch({"epoch": loop.epoch}, "probe", extra={"test_predictions": predictions})
 
 
 if __name__ == "__main__":

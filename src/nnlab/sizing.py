@@ -20,10 +20,17 @@ def mlp_parameters(in_features: int, hidden: list[int], n_out: int) -> int:
 def train_mem_mb(parameters: int, eval_batch: int, widest: int, base_mb: float, headroom: float = 1.3) -> int:
     """Peak memory of a training job in MiB: the process base (interpreter, torch, dataset arrays),
     Adam's four float32 copies of the weights (weights, gradients, two moments: 16 bytes each),
-    and the evaluation activations of the widest layer (pre-activation and output, float32),
-    times `headroom`."""
-    need = base_mb * MB + 16 * parameters + 2 * 4 * eval_batch * widest
+    the evaluation activations of the widest layer (pre-activation and output, float32), and the
+    checkpoint twice over (weights and moments, 12 bytes each: when it is saved, its serialised
+    bytes and their last growth copy; when a run resumes, the file's bytes and the tensors read
+    from them), times `headroom`. Without the checkpoint term, width 100000's runs of the first full
+    build went past their request after 2-7 epochs of a resumed run (peaks vary by 1.35x between
+    seeds of one job, as freed memory is kept: `nnlab.resources.reuse_freed_memory`)."""
+    need = base_mb * MB + 16 * parameters + 2 * 4 * eval_batch * widest + CHECKPOINT_COPIES * 12 * parameters
     return math.ceil(headroom * need / MB)
+
+
+CHECKPOINT_COPIES = 2
 
 
 def train_runtime_min(parameters: int, epochs: int, seconds_per_parameter_epoch: float,

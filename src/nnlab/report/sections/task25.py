@@ -97,5 +97,7 @@ def headline(s: dict) -> dict:
     """The task at a glance (the results page): the final training loss and when it settled."""
     f = s["facts"]
     mean, sd = f["final_loss"]
-    return {"what": f"training MSE after {f['epochs']} epochs (settled at epoch {f['settle_min']}–{f['settle_max']})",
+    # a run still falling at its end has no settling epoch: that number would only measure its length
+    when = "still falling at the end" if f["still_falling"] else f"settled at epoch {f['settle_min']}–{f['settle_max']}"
+    return {"what": f"training MSE after {f['epochs']} epochs ({when})",
             "text": f"{mean:.4g}" + (f" ± {sd:.2g}" if f["runs"] > 1 else "")}  # fmt: skip
