@@ -125,10 +125,13 @@ def test_table_and_figure_overflows_are_found_from_the_log_and_the_tex():
     log = (
         "Overfull \\hbox (40.5pt too wide) in paragraph at lines 3--5\n"
         "Overfull \\hbox (0.5pt too wide) in paragraph at lines 3--5\n"
-        "Overfull \\hbox (12.0pt too wide) in paragraph at lines 7--7\n"
+        "Overfull \\hbox (5.0pt too wide) in paragraph at lines 7--7\n"
         "Overfull \\hbox (30.0pt too wide) in paragraph at lines 8--9\n"
+        "Overfull \\hbox (44.9pt too wide) in paragraph at lines 1--1\n"
     )
+    # a table or figure over 1 pt; plain text only when visibly past the margin (over 10 pt)
     assert overflows(log, tex) == [
         "Overfull \\hbox (40.5pt too wide) in paragraph at lines 3--5",
         "Overfull \\hbox (30.0pt too wide) in paragraph at lines 8--9",
+        "Overfull \\hbox (44.9pt too wide) in paragraph at lines 1--1",
     ]
