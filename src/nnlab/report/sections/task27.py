@@ -83,11 +83,7 @@ def original_numbers(s: dict) -> list[dict]:
 
 def headline(s: dict) -> dict:
     """The task at a glance (the results page): the best width's test accuracy."""
-    best = s["facts"]["best"]
-    if not best:
+    best = next((x for x in original_numbers(s) if x["row"] is s["facts"]["best"]), None)
+    if best is None:
         return {"what": "test accuracy, best width", "text": "–"}
-    return {
-        "what": f"test accuracy, best width ({best['width']:,})",
-        "row": best,
-        "n": (s["facts"]["best_vs"] or {}).get("n"),
-    }
+    return best | {"what": f"test accuracy, best width ({best['row']['width']:,})"}
