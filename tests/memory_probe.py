@@ -121,7 +121,7 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
     from nnlab.engine import setup_run, to_tensors
     from nnlab.optim import build_optimizer
     from nnlab.precision import resolve_precision
-    from nnlab.vae.model import EVAL_BATCH, ConvVAE, elbo_terms, evaluate_elbo, save_vae
+    from nnlab.vae.model import EVAL_BATCH, ConvVAE, evaluate_elbo, save_vae, train_step
 
     data = _load(job, data_dir)
     dev = setup_run(run["seed"], run["device"], 2)
@@ -135,11 +135,7 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
         for loop in _attempts(model, opt, f"{tmp}/checkpoint.pt", run, (data.x_train, data.x_test)):
             perm = torch.randperm(n)
             for i in range(0, STEPS * batch, batch):
-                rec, kl = elbo_terms(model, x_train[perm[i : i + batch]], precision)
-                loss = (kl - rec).mean()
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
+                train_step(model, opt, x_train[perm[i : i + batch]], precision)
             evaluate_elbo(model, x_test[: 2 * EVAL_BATCH])
             loop.end_epoch({"epoch": loop.epoch}, "probe")
         save_vae(model, f"{tmp}/model.pt")

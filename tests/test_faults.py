@@ -57,7 +57,7 @@ FAULTS = [
     "Class folder missing",
     "Source files missing",
     "Disk full",
-    "Stopped by SIGTERM",
+    "Stopped by SIGTERM or Ctrl-C",
     "Checkpoint damaged",
     "Checkpoint from other settings or code",
     "Config value of the wrong type or range",
@@ -332,7 +332,7 @@ def test_sigterm_saves_the_checkpoint_and_the_rerun_resumes(smoke_build, tmp_pat
     os.kill(pid, signal.SIGTERM)  # only the job: what it does with the signal is under test
     out = proc.communicate(timeout=120)[0]
     assert proc.returncode != 0
-    expect("Stopped by SIGTERM", out)
+    expect("Stopped by SIGTERM or Ctrl-C", out)
     saved = int(re.search(r"holds epoch (\d+)", out).group(1))
     assert saved >= 3 and (wd / RUN / "checkpoint.pt").exists() and not (wd / RUN / "history.csv").exists()
     # the rerun resumes and ends with the bytes of an undisturbed run
@@ -345,20 +345,23 @@ def test_sigterm_saves_the_checkpoint_and_the_rerun_resumes(smoke_build, tmp_pat
     assert not (wd / RUN / "checkpoint.pt").exists()
 
 
-def test_sigterm_in_a_long_epoch_abandons_it_with_the_last_saved_epoch(tmp_path, monkeypatch):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)  # a time limit, Ctrl-C
+def test_a_stop_signal_in_a_long_epoch_abandons_it_with_the_last_saved_epoch(tmp_path, monkeypatch, signum):
     monkeypatch.setattr("nnlab.loop.GRACE_S", 0.1)  # epochs of 0.3 s are "long"
     model = torch.nn.Linear(2, 1)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     ck = str(tmp_path / "c.pt")
     loop = EpochLoop(5, model, opt, log=lambda s: None, checkpoint=ck, settings={"a": 1})
+    before = signal.getsignal(signum)
     with pytest.raises(Stopped) as err:
         for epoch in loop:
             if epoch == 3:
-                os.kill(os.getpid(), signal.SIGTERM)  # the handler runs at once, in the epoch's code
+                os.kill(os.getpid(), signum)  # the handler runs at once, in the epoch's code
             time.sleep(0.3)
             loop.end_epoch({"epoch": epoch}, "")
-    assert "in epoch 3/5" in str(err.value) and "holds epoch 2" in str(err.value) and err.value.exit_code == 143
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is gone with the loop
+    assert str(err.value).startswith(f"Stopped by {signal.Signals(signum).name} (") and "in epoch 3/5" in str(err.value)
+    assert "holds epoch 2" in str(err.value) and err.value.exit_code == 128 + signum
+    assert signal.getsignal(signum) is before  # the handler is gone with the loop
     lines = []
     again = EpochLoop(5, model, opt, log=lines.append, checkpoint=ck, settings={"a": 1})
     assert lines == [f"resuming from {ck} after epoch 2/5"] and len(again.history) == 2

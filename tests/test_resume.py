@@ -6,6 +6,7 @@ killed at several points, run again, and must resume (not start over) and end wi
 uninterrupted run.
 """
 
+import errno
 import os
 import re
 import signal
@@ -17,8 +18,10 @@ import numpy as np
 import pytest
 import torch
 
+from nnlab import checkpoint as ckpt
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import train_classifier
+from nnlab.errors import user_message
 from nnlab.regression.train import make_data, train_regressor
 from nnlab.vae.model import load_vae, train_vae
 
@@ -179,3 +182,56 @@ def test_regression_saves_every_few_seconds_and_after_the_last_epoch(tmp_path):
     assert lines == [f"resuming from {ck} after epoch 3/3"]  # nothing left to train
     assert again.history == whole.history and again.errors == whole.errors
     assert np.array_equal(again.grid["prediction"], whole.grid["prediction"])
+
+
+# The save itself: streamed into a temporary file that replaces the checkpoint only once complete.
+def test_a_saved_checkpoint_loads_back_equal(tmp_path):
+    model = torch.nn.Linear(3, 2)
+    opt = torch.optim.Adam(model.parameters())
+    model(torch.ones(4, 3)).sum().backward()
+    opt.step()
+    state = {"fingerprint": "f", "model": model.state_dict(), "optimizer": opt.state_dict(),
+             "rng": torch.get_rng_state(), "cuda_rng": None, "records": b"\x80history"}  # fmt: skip
+    ckpt.save(tmp_path / "c.pt", state)
+    assert [p.name for p in tmp_path.iterdir()] == ["c.pt"]  # no temporary file left
+    back = ckpt.load(tmp_path / "c.pt", "f")
+    assert equal(back, state)
+
+
+def equal(a, b) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(equal, a, b))
+    if isinstance(a, torch.Tensor):
+        return isinstance(b, torch.Tensor) and a.dtype == b.dtype and torch.equal(a, b)
+    return a == b
+
+
+class FullDisk:
+    """The temporary file on a disk with `room` bytes left: a write past it fails as the OS's does."""
+
+    def __init__(self, f, room: int):
+        self.f, self.room = f, room
+
+    def write(self, data) -> int:
+        if len(data) > self.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= len(data)
+        return self.f.write(data)
+
+    def flush(self) -> None:
+        self.f.flush()
+
+
+def test_a_save_cut_short_by_a_full_disk_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    ck = tmp_path / "c.pt"
+    ckpt.save(ck, {"fingerprint": "old", "w": torch.zeros(10)})
+    old = ck.read_bytes()
+    real_save = torch.save  # torch's own zip writer, failing mid-write: it wraps the OSError in a RuntimeError
+    monkeypatch.setattr(torch, "save", lambda obj, f: real_save(obj, FullDisk(f, 4096)))
+    with pytest.raises(OSError) as err:
+        ckpt.save(ck, {"fingerprint": "new", "w": torch.ones(100_000)})
+    assert err.value.errno == errno.ENOSPC and err.value.filename == str(ck)
+    assert f"No space left on device while writing {ck} " in user_message(err.value)
+    assert ck.read_bytes() == old and [p.name for p in tmp_path.iterdir()] == ["c.pt"]

@@ -9,7 +9,6 @@ checkpoint from different settings is ignored and the run starts clean.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from nnlab.io import write_bytes
+from nnlab.io import atomic_writer
 
 
 def fingerprint(settings: dict, *arrays: np.ndarray) -> str:
@@ -28,11 +27,11 @@ def fingerprint(settings: dict, *arrays: np.ndarray) -> str:
 
 
 def save(path: str | Path, state: dict) -> None:
-    """Write atomically: a kill during the write leaves the previous checkpoint intact; serialised
-    in memory first (`nnlab.io.write_bytes`)."""
-    buf = io.BytesIO()
-    torch.save(state, buf)
-    write_bytes(path, buf.getbuffer())
+    """Write atomically: a kill or a full disk during the write leaves the previous checkpoint intact.
+    Streamed into the temporary file (`nnlab.io.atomic_writer`), not serialised in memory first: for
+    the widest MLP with Adam that copy cost about 1 GB of peak memory."""
+    with atomic_writer(path) as f:
+        torch.save(state, f)
 
 
 def load(path: str | Path | None, fp: str, log: Callable[[str], None] = print) -> dict | None:

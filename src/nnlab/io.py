@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import tempfile
 from pathlib import Path
+
+from nnlab.errors import NO_SPACE
 
 UMASK = os.umask(0)  # the process umask can only be read by setting it: put it back at once
 os.umask(UMASK)
@@ -29,12 +30,34 @@ def atomic_path(path: str | os.PathLike):
         yield Path(tmp)
         os.replace(tmp, path)
     except OSError as err:
-        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+        if err.errno not in NO_SPACE:
             raise
         raise OSError(err.errno, os.strerror(err.errno), str(path)) from err
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike):
+    """Yield a binary file beside `path`; fsync it and rename it onto `path` only if the block succeeds.
+
+    For writers that stream (torch.save): the output never needs a second copy in memory. A full
+    disk is reported against `path` even when the writer wraps the file's OSError in its own error
+    (torch's zip writer raises a RuntimeError naming no file).
+    """
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        try:
+            yield f
+        except Exception as err:
+            full = err
+            while full is not None and not (isinstance(full, OSError) and full.errno in NO_SPACE):
+                full = full.__cause__ or full.__context__
+            if full is None or full is err:
+                raise
+            raise full from err
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
@@ -46,5 +69,5 @@ def write_bytes(path: str | os.PathLike, data) -> None:
     """Write `data` (bytes or a buffer) atomically: for formats rendered in memory first, so that a
     full disk is a plain write error naming `path` (torch's and matplotlib's own file writers turn it
     into errors that name no file)."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+    with atomic_writer(path) as f:
+        f.write(data)

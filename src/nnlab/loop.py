@@ -17,10 +17,10 @@ for epochs of milliseconds), and a run started again with the same settings and 
 the last saved epoch, bit-identical on the CPU to an uninterrupted run; a checkpoint from other
 settings or data is ignored and the run starts clean.
 
-SIGTERM (what Slurm sends at a time limit, some `GRACE_S` before SIGKILL) stops the loop cleanly:
-an epoch expected to end within `GRACE_S` is finished and saved, a longer one is abandoned (the
-checkpoint on disk then holds the last finished epoch); either way the job ends with `Stopped`, a
-one-line message, and the rerun resumes from the checkpoint.
+SIGTERM (what Slurm sends at a time limit, some `GRACE_S` before SIGKILL) and SIGINT (Ctrl-C) stop
+the loop cleanly: an epoch expected to end within `GRACE_S` is finished and saved, a longer one is
+abandoned (the checkpoint on disk then holds the last finished epoch); either way the job ends with
+`Stopped`, a one-line message naming the signal, and the rerun resumes from the checkpoint.
 Knows nothing of Snakemake.
 """
 
@@ -43,12 +43,17 @@ from nnlab.errors import JobFailure
 FORMAT = 2
 # Seconds a stopped job may still spend finishing its epoch: well inside Slurm's default KillWait (30 s).
 GRACE_S = 10.0
+# The signals that stop the loop cleanly, with who sends them (for the message).
+STOP_SIGNALS = {signal.SIGTERM: "a time limit or a cancelled job", signal.SIGINT: "Ctrl-C"}
 
 
 class Stopped(JobFailure):
-    """The job was sent SIGTERM; its message says what was saved."""
+    """The job was sent a stop signal; its message says what was saved. Exits as the shell reports a
+    process killed by that signal (143 for SIGTERM, 130 for SIGINT)."""
 
-    exit_code = 128 + signal.SIGTERM
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.exit_code = 128 + signum
 
 
 class EpochLoop:
@@ -85,7 +90,8 @@ class EpochLoop:
         self.extra: dict = {}  # the caller's state as of the last finished epoch (e.g. predictions)
         self.epoch = 0
         self._saved_epoch = 0  # the last epoch the checkpoint on disk holds
-        self._in_epoch = self._terminated = False
+        self._in_epoch = False
+        self._signal: int | None = None  # the stop signal received, if any
         # Hashing the data costs a pass over it: only worth it when there is a checkpoint.
         self.fingerprint = ckpt.fingerprint({**(settings or {}), "format": FORMAT}, *data) if checkpoint else ""
         self._resume()
@@ -111,28 +117,34 @@ class EpochLoop:
         self.log(f"resuming from {self.checkpoint} after epoch {len(self.history)}/{self.epochs}")
 
     def __iter__(self):
-        with self._sigterm_handled():
+        with self._stop_signals_handled():
             for epoch in range(len(self.history) + 1, self.epochs + 1):
-                if self._terminated:  # arrived during the last epoch or its save: stop before the next
+                if self._signal:  # arrived during the last epoch or its save: stop before the next
                     self._stop()
                 self.epoch, self._start, self._in_epoch = epoch, time.perf_counter(), True
                 yield epoch
                 self._in_epoch = False
 
     @contextlib.contextmanager
-    def _sigterm_handled(self):
+    def _stop_signals_handled(self):
+        """Handle the stop signals while the loop runs. One ignored when the job started stays ignored
+        (a shell script's `job &` ignores SIGINT, so that Ctrl-C stops only the foreground command)."""
+        previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
         try:
-            previous = signal.signal(signal.SIGTERM, self._on_sigterm)
+            for s, handler in previous.items():
+                if handler is not signal.SIG_IGN:
+                    signal.signal(s, self._on_stop_signal)
         except ValueError:  # not the main thread: signals cannot be handled here
             yield
             return
         try:
             yield
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
-    def _on_sigterm(self, signum, frame) -> None:
-        self._terminated = True
+    def _on_stop_signal(self, signum, frame) -> None:
+        self._signal = signum
         done = self.seconds[-1] if self.seconds else math.inf  # the last epoch's time: this one's estimate
         if self._in_epoch and done - (time.perf_counter() - self._start) > GRACE_S:
             self._stop(abandoned=True)  # raised into the epoch's code, which is left half done
@@ -147,8 +159,10 @@ class EpochLoop:
             if self.checkpoint and self._saved_epoch
             else "no epoch was saved; a rerun starts over"
         )
+        name = signal.Signals(self._signal).name
         raise Stopped(
-            f"Stopped by SIGTERM (a time limit or a cancelled job) {'in epoch ' if abandoned else ''}{where}: {saved}."
+            f"Stopped by {name} ({STOP_SIGNALS[self._signal]}) {'in epoch ' if abandoned else ''}{where}: {saved}.",
+            self._signal,
         )
 
     def diverged(self, loss: float, what: str = "training loss") -> bool:
@@ -166,7 +180,7 @@ class EpochLoop:
         """
         self.history.append(row)
         self.seconds.append(time.perf_counter() - self._start)
-        self._in_epoch = False  # from here on a SIGTERM waits: the save below must not be cut short
+        self._in_epoch = False  # from here on a stop signal waits: the save below must not be cut short
         if extra is not None:
             self.extra = extra
         e, n = self.epoch, self.epochs
