@@ -84,6 +84,8 @@ def other_jobs(results: Path, full: dict, built: dict) -> dict[int | str, float]
         if rule == "iwae_task32":  # cost grows with images x sum of K
             f, b = full["task32"]["iwae"], built["task32"]["iwae"]
             seconds *= f["n_images"] * sum(f["ks"]) / (b["n_images"] * sum(b["ks"]))
+        if rule == "quality_task33":  # features, FD and the bootstrap grow with the images per set
+            seconds *= full["task33"]["quality"]["n_images"] / built["task33"]["quality"]["n_images"]
         if rule == "gradnorms_task23":  # one job per activation, depth and seed, cost ~ depth x samples
             f, b = full["task23"], built["task23"]
             seconds *= (

@@ -1,13 +1,14 @@
 """Train one classifier run and write its history, final and timing CSVs (train_* rules).
 
 Optional, by what the rule declares: `output.predictions` (predicted class per test image; header
-only for a diverged run), and `params.split` = {validation: N, seed: S} to train on the training set
+only for a diverged run), `output.model` (the trained network, nnlab.classification.saved), and `params.split` = {validation: N, seed: S} to train on the training set
 minus N held-out images and score on those instead of the test set (nnlab.data.split).
 """
 
 import sys
 from pathlib import Path
 
+from nnlab.classification.saved import save_classifier
 from nnlab.data import load_cache
 from nnlab.data.split import validation_split
 from nnlab.engine import resolve_device, train_classifier
@@ -37,5 +38,7 @@ with tee_to(sm.log[0]), memory_guard(sm.rule, f"run {sm.params.labels}", sm.reso
         write_predictions(
             sm.output.predictions, result.test_predictions if result.status == "ok" else None, data.y_test
         )
+    if "model" in sm.output.keys():
+        save_classifier(result.model, sm.params.run["model_spec"], data.image_shape, len(data.classes), sm.output.model)
     checkpoint.unlink(missing_ok=True)
     print(f"status {result.status}")

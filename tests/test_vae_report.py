@@ -88,6 +88,70 @@ def test_task33_facts_and_rendering(tmp_path):
     assert "256 probabilities sum to one" in tex and "beats the 8 bits" in tex
 
 
+def quality_rows(dataset, samples, se=0.02):
+    """A quality CSV's rows (nnlab.vae.quality.FIELDS) with the samples at normalised distance `samples`."""
+    rows = []
+    for key, norm in (("test", float("nan")), ("train", 0.0), ("samples", samples), ("reconstructions", 0.3),
+                      ("baseline", 1.0)):  # fmt: skip
+        rows.append({"dataset": dataset, "judge_seed": 1, "set": key, "images": 500, "fd": 10 * (norm if norm == norm else 0),
+                     "fd_se": 0.1, "normalised": norm, "normalised_se": se if key in ("samples", "reconstructions") else 0.0,
+                     "kid": 0.01, "kid_se": 0.001, "kid_normalised": norm, "confidence": 0.9, "score": 5.0,
+                     "accuracy": 0.95 if key in ("test", "train", "reconstructions") else float("nan")})  # fmt: skip
+    return rows
+
+
+def two_datasets(tmp_path, mnist, cifar, se=0.02):
+    """Section inputs for MNIST and CIFAR-10 with quality tables at those normalised distances."""
+    inputs = fixture_inputs(tmp_path, [-100.0, -99.0, -98.0])
+    cfg = CFG33 | {"datasets": {"mnist": {"epochs": 3, "likelihood": "bernoulli"},
+                                "cifar10": {"epochs": 3, "likelihood": "discretized_logistic"}},
+                   "quality": {"n_images": 500, "bootstrap": 10, "seed": 0}}  # fmt: skip
+    final = read_rows(inputs["task33_cifar10_final"])[0] | {"dataset": "mnist", "likelihood": "bernoulli"}
+    write_rows(tmp_path / "final_mnist.csv", [final])
+    inputs |= {"task33_mnist_final": str(tmp_path / "final_mnist.csv"), "task33_mnist_history": inputs["task33_cifar10_history"],
+               **{f"task33_mnist_{k}": f"x/m{k}.png" for k in ("samples", "reconstructions", "elbo")},
+               "task33_quality": "x/quality.pdf"}  # fmt: skip
+    for ds, value in (("mnist", mnist), ("cifar10", cifar)):
+        write_rows(tmp_path / f"q_{ds}.csv", quality_rows(ds, value, se))
+        inputs[f"task33_{ds}_quality"] = str(tmp_path / f"q_{ds}.csv")
+    return inputs, cfg
+
+
+@pytest.mark.parametrize(
+    "mnist, cifar, se, verdict, reason",
+    [
+        (0.2, 0.6, 0.02, "reproduced", "images differ"),
+        (0.6, 0.2, 0.02, "not reproduced", "images reversed"),
+        (0.99, 1.3, 0.02, "not reproduced", "mnist no better"),
+        (0.2, 0.25, 0.05, "inconclusive", "images within noise"),
+    ],
+)
+def test_task33_claim_is_decided_by_the_image_measure(tmp_path, mnist, cifar, se, verdict, reason):
+    from nnlab.report.scorecard import claims
+
+    inputs, cfg = two_datasets(tmp_path, mnist, cifar, se)
+    s = task33.build(inputs, cfg, {"mnist": {"epochs": 10}, "cifar10": {"epochs": 30}}, lambda p: p)
+    assert s["quality"]["diff"] == pytest.approx(cifar - mnist)
+    assert s["quality"]["se"] == pytest.approx(se * 2**0.5)
+    original = {"claims": {"t33_generation": {"section": "20", "words": "w"}}}
+    [row] = claims({33: s}, original)
+    assert (row["verdict"], row["reason"]) == (verdict, reason)
+    for lang in ("en", "ja"):
+        tex = section_tex(ROOT / "report" / lang, "sections/task33.tex.j2", s=s)
+        assert "tab:task33-quality" in tex and "x/quality.pdf" in tex
+        assert f"{mnist:.3f}" in tex and f"{cifar:.3f}" in tex
+
+
+def test_task33_without_quality_says_so(tmp_path):
+    from nnlab.report.scorecard import claims
+
+    s = task33.build(fixture_inputs(tmp_path, [-100.0, -99.0, -98.0]), CFG33, {}, lambda p: p)
+    assert s["quality"] == {} and s["quality_figure"] is None
+    [row] = claims({33: s}, {"claims": {"t33_generation": {"section": "20", "words": "w"}}})
+    assert (row["verdict"], row["reason"]) == ("inconclusive", "no image measure")
+    assert "tab:task33-quality" not in render(33, s) and "does not measure on both datasets" in render(33, s)
+
+
 @pytest.mark.slow
 def test_smoke_pdf_has_tasks_32_and_33(smoke_build):
     text = pdf_text(smoke_build / "results/report.pdf")
@@ -104,4 +168,7 @@ def test_smoke_pdf_has_tasks_32_and_33(smoke_build):
         assert vals == sorted(vals)
         assert f"{iwae[-1]['bits_per_dim']:.4f}" in text
         assert (smoke_build / f"results/task33/{ds}/model.pt").stat().st_size > 1000
+        quality = {r["set"]: r for r in read_rows(smoke_build / f"results/task33/{ds}/quality.csv")}
+        assert quality["train"]["normalised"] == 0 and quality["baseline"]["normalised"] == pytest.approx(1)
+        assert f"{quality['samples']['normalised']:.3f}" in text
     assert "Jensen" in text and "increase with K" in text

@@ -9,6 +9,7 @@ use rule train_task24 as train_task30 with:
         meta=lambda wc: dataset_files(wc.dataset)["meta"],
     output:
         **run_files(T30_RUN, ("history", "final", "timing", "predictions")),
+        model=f"{T30_RUN}/model.pt",  # the trained network: task 33 judges its images with the CNN
     log:
         log_path("train_task30", "{dataset}_{model}_seed{seed}"),
     benchmark:

@@ -97,6 +97,64 @@ rule plot_task33:
         "../../scripts/plot_vae_elbo.py"
 
 
+# Judged by task 30's CNN of the same dataset (its first seed): only where task 30 trains one.
+T33_QUALITY = [d for d in T33_DATASETS if d in T30["datasets"] and "cnn" in T30["models"]]
+
+
+rule quality_task33:
+    """Task 33: the VAE's images judged by task 30's CNN: Fréchet and kernel distances to the test set
+    between floor and baseline, the classifier's confidence and score (nnlab.vae.quality)."""
+    input:
+        **dataset_files("{dataset}"),
+        vae=rules.train_task33.output.model,
+        classifier=lambda wc: rules.train_task30.output.model.format(
+            dataset=wc.dataset, model="cnn", seed=T30["seeds"][0]
+        ),
+    output:
+        table=f"{T33_RUN}/quality.csv",
+    log:
+        log_path("quality_task33", "{dataset}"),
+    benchmark:
+        bench_path("quality_task33", "{dataset}")
+    conda:
+        ENV_TORCH
+    threads: config["threads"]
+    resources:
+        # five sets of n_images and their features: peak 1220 MB at 10 000 CIFAR-10 images (quick build)
+        mem_mb=lambda wc: 1000 + T33["quality"]["n_images"] // 20,
+        runtime=lambda wc: 10 + T33["quality"]["n_images"] // 1000,
+    params:
+        quality=T33["quality"],
+        labels=lambda wc: {"dataset": wc.dataset, "judge_seed": T30["seeds"][0]},
+    message:
+        "Judging task 33's VAE images on {wildcards.dataset} with task 30's CNN"
+    script:
+        "../../scripts/measure_vae_quality.py"
+
+
+rule plot_task33_quality:
+    """Task 33: where the VAE's samples and reconstructions sit between real images and the baseline."""
+    input:
+        figure_words=FIGURE_WORDS,
+        tables=expand(rules.quality_task33.output.table, dataset=T33_QUALITY),
+    output:
+        figure=in_report("results/task33/figures/quality.pdf", "task33_quality", file="quality"),
+    log:
+        log_path("plot_task33_quality"),
+    benchmark:
+        bench_path("plot_task33_quality")
+    conda:
+        ENV_REPORT
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    message:
+        "Plotting task 33's image-quality scores"
+    script:
+        "../../scripts/plot_vae_quality.py"
+
+
 for _ds in T33_DATASETS:
     TARGETS.extend(expand(list(rules.train_task33.output), dataset=_ds))
     REPORT_INPUTS.update(
@@ -107,6 +165,14 @@ for _ds in T33_DATASETS:
             f"task33_{_ds}_elbo": rules.plot_task33.output.elbo.format(dataset=_ds),
         }
     )
+
+if T33_QUALITY:
+    REPORT_INPUTS.update(
+        {f"task33_{d}_quality": rules.quality_task33.output.table.format(dataset=d) for d in T33_QUALITY},
+        task33_quality=rules.plot_task33_quality.output.figure,
+    )
+    register_benchmarks(rules.quality_task33, dataset=T33_QUALITY)
+    register_benchmarks(rules.plot_task33_quality)
 
 register_benchmarks(rules.prepare_dataset, dataset=T33_DATASETS)
 register_benchmarks(rules.train_task33, dataset=T33_DATASETS)

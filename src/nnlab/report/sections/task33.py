@@ -1,7 +1,11 @@
-"""Task 33 section: VAE test ELBO per dataset (nats/image, bits/dim), grids and curves, facts."""
+"""Task 33 section: VAE test ELBO per dataset (nats/image, bits/dim), grids and curves, the images judged
+by task 30's CNN (nnlab.vae.quality), facts."""
 
 from __future__ import annotations
 
+import math
+
+from nnlab import significance as sig
 from nnlab.results import read_rows
 
 TASK = 33
@@ -43,8 +47,22 @@ def curve_facts(history: list[dict]) -> dict:
     }
 
 
+def quality_facts(runs: list[dict]) -> dict:
+    """The original's claim in numbers: CIFAR-10's samples farther from real images than MNIST's, on the
+    normalised Fréchet distance (0: real images, 1: the per-pixel baseline), the difference against its
+    bootstrap standard error (the datasets' bootstraps are independent); and whether MNIST's samples beat
+    the baseline. Empty unless both datasets were measured."""
+    q = {r["dataset"]: r["quality"]["samples"] for r in runs if r.get("quality")}
+    if not {"mnist", "cifar10"} <= q.keys():
+        return {}
+    m, c = q["mnist"], q["cifar10"]
+    diff = sig.normal(c["normalised"] - m["normalised"], math.hypot(c["normalised_se"], m["normalised_se"]))
+    return diff | {"mnist_vs_baseline": sig.normal(m["normalised"] - 1.0, m["normalised_se"])}
+
+
 def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
-    """`inputs`: task33_<dataset>_{final,history,samples,reconstructions,elbo}; `cfg`: config["task33"]."""
+    """`inputs`: task33_<dataset>_{final,history,samples,reconstructions,elbo}, and where measured
+    task33_<dataset>_quality and the figure task33_quality; `cfg`: config["task33"]."""
     runs = []
     for ds in cfg["datasets"]:
         if f"task33_{ds}_final" not in inputs:
@@ -52,6 +70,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         final = read_rows(inputs[f"task33_{ds}_final"])[0]
         history = read_rows(inputs[f"task33_{ds}_history"])
         orig = original.get(ds, {})
+        quality = inputs.get(f"task33_{ds}_quality")
         runs.append(
             final
             | {
@@ -64,11 +83,15 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
                 "original_verdict": orig.get("verdict", "not reported"),
                 "facts": curve_facts(history),
                 "figures": {k: rel(inputs[f"task33_{ds}_{k}"]) for k in ("samples", "reconstructions", "elbo")},
+                "dataset": ds,
+                "quality": {r["set"]: r for r in read_rows(quality)} if quality else {},
             }
         )
     return {
         "setup": cfg,
         "runs": runs,
+        "quality_figure": rel(inputs["task33_quality"]) if "task33_quality" in inputs else None,
+        "quality": quality_facts(runs),
         "any_bernoulli": any(not r["proper"] for r in runs),
         "any_proper": any(r["proper"] for r in runs),
     }
