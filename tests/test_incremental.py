@@ -91,7 +91,8 @@ def test_vae_body_edit_reruns_the_vae_jobs_and_their_downstream_only(built):
     body_edit(built / "src/nnlab/vae/model.py")
     jobs = planned(built)
     n = 2  # datasets of task 33 at the smoke scale
-    vae = {"train_task33": n, "figures_task33": n, "iwae_task32": n, "plot_task33": n}  # plot: new history
+    vae = {"train_task33": n, "figures_task33": n, "iwae_task32": n, "plot_task33": n,  # plot: new history
+           "quality_task33": n, "plot_task33_quality": 1}  # fmt: skip
     assert {rule: jobs[rule] for rule in vae} == vae
     assert rules(jobs) == set(vae) | REPORT  # no task 24 (or any other training) job
 
