@@ -12,6 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
 # The smoke build's title: LaTeX specials and Unicode (Latin, Greek, Japanese) print literally, reading no file.
 SMOKE_TITLE = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é naïve café Ωμέγα 日本語"
+# The rules that draw a figure (they take the language's figure words): a language switch or an edit of
+# nnlab.plots reruns exactly these.
+FIGURE_RULES = {f"plot_task{n}" for n in (23, 24, 25, 27, 28, 29, 31, 33)} | {
+    "plot_task30_misclassified",
+    "plot_task33_quality",
+}
 TOP_LEVEL_SKIP = {".venv", ".git", "results", ".snakemake", "data", ".pytest_cache", ".ruff_cache"}
 
 
