@@ -1,6 +1,7 @@
 # nnlab: one command to set up and build the report, one to set up and test.
 #   make report   full rebuild (snakemake --cores <CPUs>)    make smoke   synthetic data, minutes
 #   make test     the whole test suite (what CI runs)     make setup   just the environment
+#   make test-fast  all but the end-to-end workflow runs (minutes)
 SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
@@ -16,7 +17,7 @@ UNLOCK := $(PY) workflow/lib/nnlab_workflow/locks.py
 # One 1-thread training job per CPU (config `threads: 1`): more jobs than CPUs only slow each other.
 CORES ?= $(shell nproc 2>/dev/null || echo 4)
 
-.PHONY: setup tex report quick smoke test bench publish clean
+.PHONY: setup tex report quick smoke test test-fast bench publish clean
 
 setup: $(VENV_STAMP) tex
 
@@ -62,8 +63,14 @@ smoke: setup
 	$(UNLOCK)
 	$(SNAKEMAKE) --cores 2 --configfile scales/smoke.yaml
 
+# Every test, one worker per CPU (pytest-xdist); a test file runs on one worker (the Slurm tests share
+# one cluster), and the smoke build is made once for all workers (tests/conftest.py).
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(CORES) --dist loadfile
+
+# The edit-test loop: everything but the end-to-end workflow runs (marked slow). CI runs `make test`.
+test-fast: setup
+	$(PY) -m pytest -q -n $(CORES) --dist loadfile -m "not slow"
 
 # Speed: our engine vs the usual PyTorch pipeline, FLOP/s vs torch.mm, workflow overhead.
 bench: setup

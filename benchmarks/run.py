@@ -362,11 +362,12 @@ def entry(name, value, unit, target, ok):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer batches (noisier), for CI")
+    ap.add_argument("--quick", action="store_true", help="fewer batches (noisier)")
+    ap.add_argument("--smoke", action="store_true", help="the fewest batches that measure every row (the tests)")
     ap.add_argument("--out", default=str(ROOT / "results" / "benchmarks.json"), help="where the JSON goes")
     args = ap.parse_args(argv)
     torch.set_num_threads(THREADS)
-    n, rounds = (40, 1) if args.quick else (200, 3)
+    n, rounds = (8, 1) if args.smoke else (40, 1) if args.quick else (200, 3)
     ds, real = mnist()
     results = []
     ratio = freed_memory_reuse(max(3, n // 20), rounds)

@@ -46,14 +46,26 @@ def snakemake(workdir: Path, *args, check=True, env=None, timeout=900):
 
 
 @pytest.fixture(scope="session")
-def smoke_build(tmp_path_factory):
-    """One full smoke build shared by the end-to-end tests."""
-    wd = copy_workflow(tmp_path_factory.mktemp("smoke") / "wf")
-    smoke = wd / "scales/smoke.yaml"
-    overlay = yaml.safe_load(smoke.read_text())
-    overlay.setdefault("report", {})["title"] = SMOKE_TITLE
-    smoke.write_text(yaml.safe_dump(overlay, allow_unicode=True))
-    snakemake(wd, "--cores", "2", "--configfile", "scales/smoke.yaml")
+def smoke_build(tmp_path_factory, worker_id):
+    """One full smoke build shared by the end-to-end tests, read-only (a test that changes a build works
+    on a copy). Under `pytest -n` the workers share it too: the first to need it builds it while the
+    others wait on its lock."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the folder every worker's base folder is in
+    wd, done = root / "smoke" / "wf", root / "smoke.done"
+    with FileLock(str(root / "smoke.lock")):
+        if not done.exists():
+            shutil.rmtree(wd, ignore_errors=True)  # what a worker that died mid-build left
+            copy_workflow(wd)
+            smoke = wd / "scales/smoke.yaml"
+            overlay = yaml.safe_load(smoke.read_text())
+            overlay.setdefault("report", {})["title"] = SMOKE_TITLE
+            smoke.write_text(yaml.safe_dump(overlay, allow_unicode=True))
+            snakemake(wd, "--cores", "2", "--configfile", "scales/smoke.yaml")
+            done.touch()
     return wd
 
 

@@ -1,4 +1,4 @@
-"""The smoke workflow on a real single-node Slurm cluster, through profiles/slurm.
+"""The smoke workflow on a real single-node Slurm cluster, through profiles/slurm (one task of it).
 
 Runs as root (CI): installs Debian's slurm-wlm and munge when missing, starts munged, slurmctld and
 slurmd by hand (tests/cluster/local_slurm.py), and stops them by pid afterwards.
@@ -49,13 +49,22 @@ def run_on_slurm(workdir: Path, *extra, timeout=1800):
     return subprocess.run(["timeout", "-s", "KILL", str(timeout), *cmd], cwd=workdir, capture_output=True, text=True)
 
 
-def test_smoke_workflow_runs_as_slurm_jobs(cluster, tmp_path):
+# One task, at smoke scale, one seed: every kind of job the executor runs (data, training, summary,
+# figure, the report's collect/render/compile), without the whole DAG's 60-odd submissions.
+ONE_TASK = "task24: {seeds: [1]}\n"
+TASK24 = ("results/task24/table.csv", "results/task24/figures/accuracy.pdf", "results/task24/figures/loss.pdf")
+
+
+def test_one_task_and_its_report_run_as_slurm_jobs(cluster, tmp_path):
     wd = copy_workflow(tmp_path / "wf")
+    (wd / "one.yaml").write_text(ONE_TASK)
     start = time.perf_counter()
-    proc = run_on_slurm(wd)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-6000:]
-    print(f"slurm smoke build: {time.perf_counter() - start:.0f}s")
+    proc = run_on_slurm(wd, "--configfile", "scales/smoke.yaml", "one.yaml", *TASK24)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
+    # the report of what exists (task 24 only; the others say "not run"), compiled on the cluster too
+    proc = run_on_slurm(wd, "--configfile", "scales/smoke.yaml", "one.yaml", "--config", "partial_report=True")
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
+    print(f"slurm one-task build: {time.perf_counter() - start:.0f}s")
     assert "Task 24" in pdf_text(wd / "results/report.pdf")
     jobs = cluster.completed_jobs()
     names = [j.get("Name", "") for j in jobs]
@@ -63,7 +72,8 @@ def test_smoke_workflow_runs_as_slurm_jobs(cluster, tmp_path):
     assert len(jobs) >= 5 and all(j["JobState"] == "COMPLETED" for j in jobs), jobs
     slurm_logs = list((wd / ".snakemake/slurm_logs").rglob("*.log"))
     rules = {p.parts[p.parts.index("slurm_logs") + 1] for p in slurm_logs}
-    assert {"rule_train_task24", "rule_prepare_dataset", "rule_compile_report"} <= rules, rules
+    expected = {"rule_prepare_dataset", "rule_train_task24", "rule_summarize_task24", "rule_plot_task24"}
+    assert expected | {"rule_render_report", "rule_compile_report"} <= rules, rules
     assert names
 
 
@@ -71,8 +81,9 @@ def test_failed_cluster_job_is_reported_with_its_log(cluster, tmp_path):
     wd = copy_workflow(tmp_path / "wf")
     # An injected bad setting that only the job can find: a device that does not exist.
     (wd / "bad.yaml").write_text("device: cuda:7\n")
+    (wd / "one.yaml").write_text(ONE_TASK)
     proc = run_on_slurm(
-        wd, "--configfile", "scales/smoke.yaml", "bad.yaml", "--retries", "1", "--until", "train_task24"
+        wd, "--configfile", "scales/smoke.yaml", "one.yaml", "bad.yaml", "--retries", "1", "--until", "train_task24"
     )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0

@@ -243,10 +243,15 @@ def test_damaged_source_stops_the_prepare_job_before_training(tmp_path):
 @pytest.mark.slow
 def test_missing_source_files_stop_before_any_job(tmp_path):
     wd = Path(shutil.copytree(ROOT, tmp_path / "wf", ignore=__import__("conftest").IGNORE))
+    empty = tmp_path / "empty"
+    empty.mkdir()
     (wd / "files.yaml").write_text("datasets: {mnist: {source: files}}\n")
-    proc = snakemake(wd, "-n", "--configfile", "files.yaml", check=False, env={"NNLAB_DATA": str(tmp_path)})
-    assert proc.returncode != 0
+    proc = snakemake(wd, "-n", "--configfile", "files.yaml", check=False, env={"NNLAB_DATA": str(empty)})
+    assert proc.returncode != 0 and not (wd / "results").exists()
     expect("Source files missing", output(proc))
+    # it names the folder, the files it looked for and how to point at others
+    assert f"No mnist files in {empty}" in output(proc)
+    assert "train-images-idx3-ubyte" in output(proc) and "NNLAB_DATA" in output(proc)
 
 
 # 3. The disk fills up while a job writes.
@@ -499,10 +504,12 @@ def test_bad_config_stops_the_cli_before_any_job_without_a_traceback(tmp_path):
         for p in path[:-1]:
             d = d.setdefault(p, {})
         d[path[-1]] = value
+    overlay.setdefault("task24", {})["epochs"] = 0  # and one whose message is known word for word
     (wd / "bad.yaml").write_text(yaml.safe_dump(overlay))
     proc = snakemake(wd, "-n", "--configfile", "bad.yaml", check=False)
     assert proc.returncode != 0 and not (wd / "results").exists()
     expect("Config value of the wrong type or range", output(proc))
+    assert "task24.epochs: 0 is less than the minimum of 1" in output(proc)
     for path, _ in picks:
         assert f"  - {'.'.join(path)}" in output(proc), path
 
