@@ -66,11 +66,11 @@ smoke: setup
 # Every test, one worker per CPU (pytest-xdist); a test file runs on one worker (the Slurm tests share
 # one cluster), and the smoke build is made once for all workers (tests/conftest.py).
 test: setup
-	$(PY) -m pytest -q -n $(CORES) --dist loadfile
+	$(PY) -m pytest -q -n $(CORES) --dist loadfile --no-loadscope-reorder
 
 # The edit-test loop: everything but the end-to-end workflow runs (marked slow). CI runs `make test`.
 test-fast: setup
-	$(PY) -m pytest -q -n $(CORES) --dist loadfile -m "not slow"
+	$(PY) -m pytest -q -n $(CORES) --dist loadfile --no-loadscope-reorder -m "not slow"
 
 # Speed: our engine vs the usual PyTorch pipeline, FLOP/s vs torch.mm, workflow overhead.
 bench: setup

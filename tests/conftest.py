@@ -71,3 +71,13 @@ def smoke_build(tmp_path_factory, worker_id):
 
 def pdf_text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+# Under `make test` (pytest -n, a file per worker, files handed out in this order): the first file builds
+# the smoke build while the other worker starts on the longest files that need no build, so neither
+# waits on the other's lock; the rest follow in their usual order.
+FIRST = ("test_cnn.py", "test_memory_requests.py", "test_faults.py", "test_benchmarks.py", "test_cluster.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: FIRST.index(item.path.name) if item.path.name in FIRST else len(FIRST))

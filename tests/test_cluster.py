@@ -59,7 +59,9 @@ def test_one_task_and_its_report_run_as_slurm_jobs(cluster, tmp_path):
     wd = copy_workflow(tmp_path / "wf")
     (wd / "one.yaml").write_text(ONE_TASK)
     start = time.perf_counter()
-    proc = run_on_slurm(wd, "--configfile", "scales/smoke.yaml", "one.yaml", *TASK24)
+    proc = run_on_slurm(
+        wd, *TASK24, "--configfile", "scales/smoke.yaml", "one.yaml"
+    )  # targets first: --configfile takes a list
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
     # the report of what exists (task 24 only; the others say "not run"), compiled on the cluster too
     proc = run_on_slurm(wd, "--configfile", "scales/smoke.yaml", "one.yaml", "--config", "partial_report=True")
