@@ -142,7 +142,10 @@ def t29_problems(config: dict) -> list[str]:
 # Channels-last memory format was measured too and does not pay on this CPU (MNIST CNN 122 ms,
 # CIFAR-10 CNN 1320 ms per batch), so the networks keep the default layout.
 T30_SECONDS_PER_EPOCH = {("mnist", "cnn"): 60, ("cifar10", "cnn"): 210, ("mnist", "mlp"): 7, ("cifar10", "mlp"): 12}
-T30_MEM_MB = {("mnist", "cnn"): 1200, ("cifar10", "cnn"): 1650, ("mnist", "mlp"): 1100, ("cifar10", "mlp"): 1600}
+# Without native bf16 (AMD EPYC Zen 3, float32, 2026-12-05) the CNNs peaked higher and less evenly: MNIST
+# 990 MB in one quick build and past its 1200 MB in the next, CIFAR-10 1557 MB of 1650; their requests
+# are now those float32 peaks +30 %.
+T30_MEM_MB = {("mnist", "cnn"): 1600, ("cifar10", "cnn"): 2100, ("mnist", "mlp"): 1100, ("cifar10", "mlp"): 1600}
 
 
 def t30_epochs(config: dict, dataset: str, model: str) -> int:
