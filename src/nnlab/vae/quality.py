@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnlab.engine import to_tensors
+from nnlab.engine import as_input
 from nnlab.vae.model import reconstruct, sample_prior
 
 KID_SUBSET = 1000  # images per KID subset (Bińkowski et al.)
@@ -135,8 +135,8 @@ def classifier_view(model: nn.Sequential, images: np.ndarray, batch: int = BATCH
     feats, probs = [], []
     with torch.inference_mode():
         for i in range(0, len(images), batch):
-            x, _ = to_tensors(images[i : i + batch], np.zeros(0, dtype=np.int64), torch.device("cpu"))
-            f = body(x / 255.0)
+            x = torch.from_numpy(np.ascontiguousarray(images[i : i + batch].transpose(0, 3, 1, 2)))
+            f = body(as_input(x, channels_last=False))  # the engine's scaling of uint8 images
             feats.append(f.double().numpy())
             probs.append(torch.softmax(head(f).double(), 1).numpy())
     return np.concatenate(feats), np.concatenate(probs)
