@@ -39,5 +39,7 @@ include: "workflow/rules/task32.smk"
 include: "workflow/rules/report.smk"
 
 
-# Last, once every rule exists: each job's code dependency, derived from its script's imports.
+# Last, once every rule exists: each job's code dependency, derived from its script's imports, and
+# its priority, from its runtime request.
 add_code_params(workflow.rules)
+longest_first(workflow.rules)

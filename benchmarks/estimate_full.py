@@ -28,8 +28,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "workflow" / "lib"))
 
 from nnlab.config import overlay  # noqa: E402
+from nnlab_workflow.tasks import t27_membw  # noqa: E402
 
 
 def epoch_seconds(results: Path, pattern: str) -> float | None:
@@ -121,14 +123,14 @@ def measure_epoch(results: Path, dataset: str, run: dict, batches: int) -> float
     """Seconds of one full epoch of `run` (train_classifier settings), from an epoch of `batches`
     batches and a test set of the same share, timed after a warm-up epoch and scaled up."""
     from nnlab.data import Dataset, load_cache
-    from nnlab.engine import train_classifier
+    from nnlab.engine import ClassifierSettings, train_classifier
 
     ds = load_cache(results / "data" / f"{dataset}.npz")
     n = min(len(ds.y_train), batches * run["batch_size"])
     share = n / len(ds.y_train)
     m = max(1, round(len(ds.y_test) * share))
     small = Dataset(ds.name, ds.x_train[:n], ds.y_train[:n], ds.x_test[:m], ds.y_test[:m], ds.classes)
-    r = train_classifier(small, epochs=2, seed=1, log=lambda s: None, **run)
+    r = train_classifier(small, ClassifierSettings(**run, epochs=2, seed=1), log=lambda s: None)
     return r.seconds[1] / share
 
 
@@ -201,8 +203,13 @@ def main(argv=None) -> None:
     jobs = concurrent_jobs(full)
     print(f"| | data, report | | | {rest:.2f} |\n| | **sum of job times** | | | **{total + rest:.1f}** |")
     # Jobs run `jobs` at a time, so the wall time is about the sum over `jobs`: the build's own
-    # epoch times were measured side by side in the same way.
-    print(f"| | **wall time, {jobs} jobs at a time** | | | **{(total + rest) / jobs:.1f}** |")
+    # epoch times were measured side by side in the same way. The jobs that claim `membw` run one
+    # at a time (profiles/default), so the wall time is at least their sum.
+    streamed = sum(r["runs"] * r["epochs"] * (r["sec"] or 0) for r in rows if r["task"] == 27
+                   and t27_membw(r["what"].split()[1])) / 3600  # fmt: skip
+    print(f"| | jobs claiming `membw` (one at a time) | | | {streamed:.1f} |")
+    wall = max((total + rest) / jobs, streamed)
+    print(f"| | **wall time, {jobs} jobs at a time** | | | **{wall:.1f}** |")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from nnlab.data import find_source, load_source  # noqa: E402
 from nnlab.data.synthetic import make_synthetic  # noqa: E402
 from nnlab.engine import train_classifier  # noqa: E402
 from nnlab.models import build_model  # noqa: E402
+from nnlab.sizing import BF16_STEP_BYTES_PER_WEIGHT  # noqa: E402
 
 THREADS = 2
 BATCH = 128
@@ -190,13 +191,6 @@ def roofline(ds, hidden, steps, rounds=5):
         hardware.append(hardware_flops(widths, BATCH) / seconds / peak)
         peaks.append(peak)
     return statistics.median(model), statistics.median(hardware), statistics.median(peaks)
-
-
-# Memory traffic of one bf16 training step per weight, besides the products: fused Adam reads the
-# weight, gradient and both moments and writes weight and moments (7 x 4 bytes); autocast reads the
-# float32 weight and writes its bf16 copy (4 + 2), and the bf16 weight gradient is written, read
-# and cast to the float32 .grad (2 + 2 + 4).
-BF16_STEP_BYTES_PER_WEIGHT = 28 + 6 + 8
 
 
 def memory_bandwidth(n=2**25, reps=5) -> float:

@@ -32,6 +32,12 @@ def train_mem_mb(parameters: int, eval_batch: int, widest: int, base_mb: float, 
 
 CHECKPOINT_COPIES = 2
 
+# Memory traffic of one bf16 training step per weight, besides the products: fused Adam reads the
+# weight, gradient and both moments and writes weight and moments (7 x 4 bytes); autocast reads the
+# float32 weight and writes its bf16 copy (4 + 2), and the bf16 weight gradient is written, read
+# and cast to the float32 .grad (2 + 2 + 4).
+BF16_STEP_BYTES_PER_WEIGHT = 28 + 6 + 8
+
 
 def train_runtime_min(parameters: int, epochs: int, seconds_per_parameter_epoch: float,
                       overhead_s: float = 5.0, safety: float = 2.0, slack_min: int = 5) -> int:  # fmt: skip

@@ -147,6 +147,22 @@ def add_code_params(workflow_rules):
     index.save()
 
 
+def longest_first(workflow_rules):
+    """Give every job without a `priority:` of its own its `runtime` request (minutes) as priority, so
+    Snakemake starts the longest jobs first and the short ones fill the other cores at the end
+    (longest-processing-time-first: the build's wall time stays near job time / cores)."""
+    for r in workflow_rules:
+        runtime = r.resources.get("runtime")
+        if r.priority or runtime is None:
+            continue
+
+        def priority(wildcards, input, attempt, runtime=runtime):
+            minutes = runtime.evaluate(wildcards, input=input, attempt=attempt, threads=1).value
+            return minutes if isinstance(minutes, int) else 0  # none declared (e.g. `all`)
+
+        r.priority = priority
+
+
 def report_benchmarks(wildcards=None):
     """The registered benchmark files; with `partial_report: true`, only those that exist now."""
     paths = sorted(REPORT_BENCHMARKS)

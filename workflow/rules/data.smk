@@ -11,6 +11,8 @@ rule prepare_dataset:
     conda:
         ENV_TORCH
     threads: 1
+    # before every other job: each training job waits for its data
+    priority: 1_000_000
     resources:
         mem_mb=4000,
         runtime=30,

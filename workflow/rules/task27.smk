@@ -18,6 +18,8 @@ use rule train_task24 as train_task27 with:
         # sized per width from measured runs (nnlab_workflow.tasks)
         mem_mb=lambda wc: tasks.t27_mem_mb(config, wc.width),
         runtime=lambda wc: tasks.t27_runtime(config, wc.width),
+        # a step that streams the weights through memory: no two such jobs side by side
+        membw=lambda wc: tasks.t27_membw(wc.width),
     params:
         # Only this job's width: editing the width list never reruns the other widths.
         run=lambda wc: tasks.run_params(

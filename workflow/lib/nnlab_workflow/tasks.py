@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from nnlab.classification.optstudy import lr_tag
-from nnlab.sizing import mlp_parameters, train_mem_mb, train_runtime_min
+from nnlab.sizing import BF16_STEP_BYTES_PER_WEIGHT, mlp_parameters, train_mem_mb, train_runtime_min
 
 # A classifier run's settings, in the order the job logs them; `model_spec` is the task's `model`.
 CLASSIFIER_KEYS = ("model_spec", "loss", "optimizer", "lr", "epochs", "batch_size")
@@ -70,6 +70,17 @@ def t27_mem_mb(config: dict, width) -> int:
 
 def t27_runtime(config: dict, width) -> int:
     return train_runtime_min(t27_parameters(width), t27_epochs(config, width), T27_SECONDS_PER_PARAMETER_EPOCH)
+
+
+# A width whose training step streams more than this through memory claims the `membw` resource,
+# of which the profiles allow one: two such jobs side by side share one memory bus and each runs
+# nearly half as fast (width 100000: 119 s/epoch alone, ~235 s beside another in the first full
+# build, AMD EPYC Zen 4); beside a compute-bound job it keeps its speed.
+T27_STREAMED_BYTES = 1e9
+
+
+def t27_membw(width) -> int:
+    return int(t27_parameters(width) * BF16_STEP_BYTES_PER_WEIGHT > T27_STREAMED_BYTES)
 
 
 def t27_epoch_notes(config: dict) -> dict:
