@@ -30,16 +30,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from nnlab.data import find_source, load_source  # noqa: E402
-from nnlab.engine import train_classifier  # noqa: E402
-from nnlab.latent.autoencoder import train_autoencoder  # noqa: E402
+from nnlab.engine import ClassifierSettings, train_classifier  # noqa: E402
+from nnlab.latent.autoencoder import AutoencoderSettings, train_autoencoder  # noqa: E402
 from nnlab.precision import native_bf16  # noqa: E402
-from nnlab.regression.train import make_data, train_regressor  # noqa: E402
-from nnlab.vae.model import train_vae  # noqa: E402
+from nnlab.regression.train import RegressionSettings, make_data, train_regressor  # noqa: E402
+from nnlab.vae.model import VAESettings, train_vae  # noqa: E402
 
 DATA_DIR = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
 THREADS = 2
 SHORTER = {"task28": 10, "task31": 10, "task33": 3}
-QUIET = dict(log=lambda s: None, device="cpu", threads=THREADS)
+CPU = dict(device="cpu", threads=THREADS)
+QUIET = lambda s: None  # noqa: E731 - the runs' log
 
 
 def classifier(task: str, cfg: dict):
@@ -49,8 +50,10 @@ def classifier(task: str, cfg: dict):
         loss = "cross_entropy"  # the network later tasks build on
 
     def run(data, seed, precision, epochs):
-        r = train_classifier(data, spec, loss=loss, optimizer=c["optimizer"], lr=c["lr"], epochs=epochs or c["epochs"],
-                             batch_size=c["batch_size"], seed=seed, precision=precision, **QUIET)  # fmt: skip
+        run = ClassifierSettings(model_spec=spec, loss=loss, optimizer=c["optimizer"], lr=c["lr"],
+                                 epochs=epochs or c["epochs"], batch_size=c["batch_size"], seed=seed, precision=precision,
+                                 **CPU)  # fmt: skip
+        r = train_classifier(data, run, QUIET)
         return r.history[-1]["test_accuracy"], r.seconds
 
     return "test accuracy", run
@@ -61,9 +64,11 @@ def regression(cfg: dict):
     x, y = make_data(**c["data"])
 
     def run(_data, seed, precision, epochs):
-        r = train_regressor(x, y, c["model"]["hidden"], c["model"]["activation"], c["optimizer"], c["lr"],
-                            epochs or c["epochs"], c["batch_size"], seed, grid_size=c["grid"]["size"],
-                            grid_range=(c["data"]["low"], c["data"]["high"]), precision=precision, **QUIET)  # fmt: skip
+        run = RegressionSettings(hidden=c["model"]["hidden"], activation=c["model"]["activation"],
+                                 optimizer=c["optimizer"], lr=c["lr"], epochs=epochs or c["epochs"],
+                                 batch_size=c["batch_size"], seed=seed, grid_size=c["grid"]["size"],
+                                 grid_range=(c["data"]["low"], c["data"]["high"]), precision=precision, **CPU)  # fmt: skip
+        r = train_regressor(x, y, run, QUIET)
         return r.errors["grid_rmse"], r.seconds
 
     return "grid RMSE", run
@@ -73,9 +78,11 @@ def autoencoder(cfg: dict):
     c = cfg["task31"]
 
     def run(data, seed, precision, epochs):
-        r = train_autoencoder(data, c["model"]["hidden"], c["model"]["latent"], c["model"]["activation"], c["loss"],
-                              c["optimizer"], c["lr"], epochs or c["epochs"], c["batch_size"], seed,
-                              precision=precision, **QUIET)  # fmt: skip
+        run = AutoencoderSettings(hidden=c["model"]["hidden"], latent=c["model"]["latent"],
+                                  activation=c["model"]["activation"], loss=c["loss"], optimizer=c["optimizer"],
+                                  lr=c["lr"], epochs=epochs or c["epochs"], batch_size=c["batch_size"], seed=seed,
+                                  precision=precision, **CPU)  # fmt: skip
+        r = train_autoencoder(data, run, QUIET)
         return r.history[-1]["test_loss"], r.seconds
 
     return "test BCE", run
@@ -86,8 +93,10 @@ def vae(cfg: dict):
     d = c["datasets"]["mnist"]
 
     def run(data, seed, precision, epochs):
-        r = train_vae(data, c["model"]["latent_dim"], c["model"]["channels"], d["likelihood"], c["lr"],
-                      epochs or d["epochs"], c["batch_size"], seed, precision=precision, **QUIET)  # fmt: skip
+        run = VAESettings(latent_dim=c["model"]["latent_dim"], channels=c["model"]["channels"],
+                          likelihood=d["likelihood"], lr=c["lr"], epochs=epochs or d["epochs"],
+                          batch_size=c["batch_size"], seed=seed, precision=precision, **CPU)  # fmt: skip
+        r = train_vae(data, run, QUIET)
         return r.history[-1]["test_elbo"], r.seconds
 
     return "test ELBO", run

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from nnlab.data import find_source, load_source  # noqa: E402
 from nnlab.data.synthetic import make_synthetic  # noqa: E402
-from nnlab.engine import train_classifier  # noqa: E402
+from nnlab.engine import ClassifierSettings, train_classifier  # noqa: E402
 from nnlab.models import build_model  # noqa: E402
 from nnlab.sizing import BF16_STEP_BYTES_PER_WEIGHT  # noqa: E402
 
@@ -97,9 +97,10 @@ def engine_seconds_per_batch(ds, spec, n_batches, n_test=1000, **run):
     pass; not model construction) over n_batches batches. `run`: further train_classifier settings
     (precision, optimizer, lr, ...)."""
     small = subset(ds, n_batches * BATCH, n_test)
-    r = train_classifier(
-        small, spec, epochs=2, batch_size=BATCH, seed=0, device="cpu", threads=THREADS, log=lambda s: None, **run
+    settings = ClassifierSettings(
+        model_spec=spec, epochs=2, batch_size=BATCH, seed=0, device="cpu", threads=THREADS, **run
     )
+    r = train_classifier(small, settings, log=lambda s: None)
     return r.seconds[1] / n_batches  # the second epoch: warm caches, as in a real run
 
 
@@ -315,10 +316,11 @@ def freed_memory_reuse(steps: int, rounds: int) -> float:
 # One process's steps per second of task 28's MLP at `threads` threads, printed as seconds per step.
 STEP_LOOP = """
 import sys, time, torch
-from nnlab.engine import setup_run, train_step
+from nnlab.engine import train_step
 from nnlab.models import build_model
+from nnlab.run import RunSettings, setup_run
 threads, steps = int(sys.argv[1]), int(sys.argv[2])
-setup_run(0, "cpu", threads)
+setup_run(RunSettings(seed=0, device="cpu", threads=threads))
 model = build_model({"kind": "mlp", "hidden": [1024, 256, 256]}, (28, 28, 1), 10)
 opt = torch.optim.Adam(model.parameters(), 1e-3, fused=True)
 x, y = torch.randint(0, 256, (1024, 1, 28, 28), dtype=torch.uint8), torch.randint(0, 10, (1024,))

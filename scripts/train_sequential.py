@@ -10,23 +10,19 @@ from pathlib import Path
 
 from nnlab.classification.sequential import stage_checkpoint, train_sequential
 from nnlab.data import load_cache
-from nnlab.engine import resolve_device
-from nnlab.logs import tee_to
-from nnlab.resources import memory_guard
+from nnlab.engine import ClassifierSettings
 from nnlab.results import write_predictions, write_run
+from nnlab.run import training_job
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
-on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
-# The whole job under its memory request: loading the data and writing the outputs count too.
-with tee_to(sm.log[0]), memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
+with training_job(sm.log[0], sm.rule, sm.params.labels, sm.resources.mem_mb, sm.params.run):
     data = load_cache(sm.input.npz, sm.input.meta)
-    print(f"run {sm.params.labels}: {sm.params.run}; stages {sm.params.stages}")
+    print(f"stages {sm.params.stages}")
     # Beside the outputs, not among them: they survive a killed job so a rerun resumes at its stage.
     ckpt_dir = Path(sm.output.history[0]).parent.parent
-    results = train_sequential(
-        data, sm.params.stages, ckpt_dir, threads=sm.threads, progress=sys.__stderr__.isatty(), **sm.params.run
-    )
+    run = ClassifierSettings(**sm.params.run, threads=sm.threads)
+    results = train_sequential(data, sm.params.stages, run, ckpt_dir, progress=sys.__stderr__.isatty())
     outputs = zip(sm.output.history, sm.output.final, sm.output.timing, sm.output.predictions, strict=True)
     for k, (stage, result, (history, final, timing, predictions)) in enumerate(
         zip(sm.params.stages, results, outputs, strict=True), 1

@@ -4,23 +4,19 @@ import math
 from pathlib import Path
 
 from nnlab.data import load_cache
-from nnlab.engine import resolve_device
-from nnlab.logs import tee_to
-from nnlab.resources import memory_guard
 from nnlab.results import write_rows
-from nnlab.vae.model import HISTORY_FIELDS, final_row, save_vae, train_vae
+from nnlab.run import training_job
+from nnlab.vae.model import HISTORY_FIELDS, VAESettings, final_row, save_vae, train_vae
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
-on_cpu = resolve_device(sm.params.run["device"]).type == "cpu"
-# The whole job under its memory request: loading the data and writing the outputs count too.
-with tee_to(sm.log[0]), memory_guard(sm.rule, f"run {sm.params.labels}", sm.resources.mem_mb, on_cpu):
+with training_job(sm.log[0], sm.rule, sm.params.labels, sm.resources.mem_mb, sm.params.run):
     data = load_cache(sm.input.npz, sm.input.meta)
-    print(f"run {sm.params.labels}: {sm.params.run}")
     # Beside the outputs, not one of them: it survives a killed job so a rerun resumes from it.
     # (model.pt is the final model, an output; this one holds the per-epoch training state.)
     checkpoint = Path(sm.output.history).with_name("checkpoint.pt")
-    result = train_vae(data, threads=sm.threads, checkpoint=str(checkpoint), **sm.params.run)
+    run = VAESettings(**sm.params.run, threads=sm.threads)
+    result = train_vae(data, run, checkpoint=str(checkpoint))
     save_vae(result.model, sm.output.model)
     write_rows(sm.output.history, result.history, HISTORY_FIELDS)
     write_rows(sm.output.final, [final_row(result, sm.params.labels, math.prod(data.image_shape))])

@@ -74,13 +74,13 @@ def probe(job: dict, data_dir: Path) -> None:
 
 
 def _regression(params: dict) -> None:
-    from nnlab.regression.train import make_data, train_regressor
+    from nnlab.regression.train import RegressionSettings, make_data, train_regressor
 
     x, y = make_data(**params["data"])
-    train_regressor(x, y, threads=2, log=lambda s: None, **{**params["run"], "epochs": 2})
+    train_regressor(x, y, RegressionSettings(**{**params["run"], "epochs": 2}, threads=2), log=lambda s: None)
 
 
-def _attempts(model, opt, checkpoint: str, run: dict, data: tuple):
+def _attempts(model, opt, checkpoint: str, run, data: tuple):
     """Each epoch of a two-epoch run, as a job stopped after its first epoch and rerun sees it: the
     first attempt trains epoch 1 and saves the checkpoint; the second loads it (the file's bytes and
     the tensors read from them), trains epoch 2 and saves again. A full build's resumed runs went past
@@ -88,7 +88,7 @@ def _attempts(model, opt, checkpoint: str, run: dict, data: tuple):
     from nnlab.loop import EpochLoop
 
     for attempt in (1, 2):
-        loop = EpochLoop(attempt, model, opt, [], lambda s: None, checkpoint, run, data=data)
+        loop = EpochLoop(attempt, model, opt, [], lambda s: None, checkpoint, run.checkpoint_settings(), data=data)
         assert len(loop.history) == attempt - 1, "the second attempt resumes from the first's checkpoint"
         for _ in loop:
             yield loop
@@ -102,14 +102,14 @@ def _load(job: dict, data_dir: Path):
 
 def _one_epoch(job: dict, run: dict, data_dir: Path) -> None:
     """Jobs whose epoch is seconds: the real job function, for one epoch."""
-    from nnlab.gradients.gradnorms import gradient_norm_run
-    from nnlab.latent.autoencoder import encode, train_autoencoder
+    from nnlab.gradients.gradnorms import GradNormSettings, gradient_norm_run
+    from nnlab.latent.autoencoder import AutoencoderSettings, encode, train_autoencoder
 
     data = _load(job, data_dir)
     if job["rule"] == "gradnorms_task23":
-        gradient_norm_run(data, threads=2, log=lambda s: None, **run)
+        gradient_norm_run(data, GradNormSettings(**run, threads=2), log=lambda s: None)
     else:
-        result = train_autoencoder(data, threads=2, log=lambda s: None, **{**run, "epochs": 1})
+        result = train_autoencoder(data, AutoencoderSettings(**{**run, "epochs": 1}, threads=2), log=lambda s: None)
         encode(result.model, data.x_test, result.device)  # the job writes the test set's codes
 
 
@@ -118,19 +118,21 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
 
     import torch
 
-    from nnlab.engine import setup_run, to_tensors
+    from nnlab.engine import to_tensors
     from nnlab.optim import build_optimizer
     from nnlab.precision import resolve_precision
-    from nnlab.vae.model import EVAL_BATCH, ConvVAE, evaluate_elbo, save_vae, train_step
+    from nnlab.run import setup_run
+    from nnlab.vae.model import EVAL_BATCH, ConvVAE, VAESettings, evaluate_elbo, save_vae, train_step
 
     data = _load(job, data_dir)
-    dev = setup_run(run["seed"], run["device"], 2)
-    model = ConvVAE(data.image_shape, run["latent_dim"], list(run["channels"]), run["likelihood"]).to(dev)
-    precision = resolve_precision(run.get("precision", "auto"), dev, model)
-    opt = build_optimizer("adam", model.parameters(), run["lr"])
+    run = VAESettings(**run, threads=2)
+    dev = setup_run(run)
+    model = ConvVAE(data.image_shape, run.latent_dim, list(run.channels), run.likelihood).to(dev)
+    precision = resolve_precision(run.precision, dev, model)
+    opt = build_optimizer(run.optimizer, model.parameters(), run.lr, run.optimizer_options)
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
     x_test, _ = to_tensors(data.x_test, data.y_test, dev)
-    batch, n = run["batch_size"], len(x_train)
+    batch, n = run.batch_size, len(x_train)
     with tempfile.TemporaryDirectory() as tmp:
         for loop in _attempts(model, opt, f"{tmp}/checkpoint.pt", run, (data.x_train, data.x_test)):
             perm = torch.randperm(n)
@@ -143,35 +145,38 @@ def _vae(job: dict, run: dict, data_dir: Path) -> None:
 
 def _classifier(job: dict, run: dict, data_dir: Path) -> None:
     import tempfile
+    from dataclasses import replace
 
     import numpy as np
     import torch
 
     from nnlab.data.split import validation_split
-    from nnlab.engine import evaluate, setup_run, to_tensors, train_step, uses_channels_last
+    from nnlab.engine import ClassifierSettings, evaluate, to_tensors, train_step, uses_channels_last
     from nnlab.losses import LOSSES
     from nnlab.models import build_model
     from nnlab.optim import build_optimizer
     from nnlab.precision import resolve_precision
+    from nnlab.run import setup_run
 
     data = _load(job, data_dir)
     split = job["params"].get("split")
     if split and split["validation"]:
         data = validation_split(data, split["validation"], split["seed"])
-    dev = setup_run(run["seed"], run["device"], 2)
-    loss_fn = LOSSES[run["loss"]]
-    model = build_model(run["model_spec"], data.image_shape, len(data.classes)).to(dev)
-    precision = resolve_precision(run.get("precision", "auto"), dev, model)
+    run = ClassifierSettings(**run, threads=2)
+    dev = setup_run(run)
+    loss_fn = LOSSES[run.loss]
+    model = build_model(run.model_spec, data.image_shape, len(data.classes)).to(dev)
+    precision = resolve_precision(run.precision, dev, model)
     channels_last = uses_channels_last(model, dev)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
     # The sequential protocol trains one network through each stage's optimiser in turn.
-    stages = job["params"].get("stages") or [run]
+    stages = [replace(run, **stage) for stage in job["params"].get("stages") or [{}]]
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
-    batch, n = run["batch_size"], len(x_train)
+    batch, n = run.batch_size, len(x_train)
     for stage in stages:
-        opt = build_optimizer(stage["optimizer"], model.parameters(), stage["lr"], stage.get("optimizer_options"))
+        opt = build_optimizer(stage.optimizer, model.parameters(), stage.lr, stage.optimizer_options)
         with tempfile.TemporaryDirectory() as tmp:
             for loop in _attempts(model, opt, f"{tmp}/checkpoint.pt", run, (data.y_train, data.x_test)):
                 perm = torch.randperm(n)
@@ -183,7 +188,7 @@ def _classifier(job: dict, run: dict, data_dir: Path) -> None:
                     losses.append(loss)
                     torch.argmax(out, 1, out=predicted[i : i + batch])
                 # Two evaluation chunks: each chunk's activations are the evaluation's whole footprint.
-                eval_batch = run.get("eval_batch_size") or batch
+                eval_batch = run.eval_batch_size or batch
                 preds: list = []
                 evaluate(
                     model, loss_fn, x_test[: 2 * eval_batch], y_test[: 2 * eval_batch], preds, eval_batch, channels_last

@@ -13,7 +13,7 @@ from conftest import ROOT, copy_workflow, pdf_text, snakemake
 from nnlab.classification.figures import gallery
 from nnlab.classification.misclassified import misclassified
 from nnlab.data.synthetic import make_synthetic
-from nnlab.engine import train_classifier, uses_channels_last
+from nnlab.engine import ClassifierSettings, train_classifier, uses_channels_last
 from nnlab.models import Dropout, build_model, count_parameters
 from nnlab.report.build import section_tex
 from nnlab.report.sections import task30
@@ -86,8 +86,8 @@ def test_cnn_rejects_impossible_specs():
 def test_engine_trains_a_cnn_on_colour_images_deterministically():
     data = make_synthetic("cifar10", 600, 200, seed=0)
     spec = {"kind": "cnn", "conv": [[8]], "kernel": 3, "padding": "same", "pool": 4, "conv_dropout": 0.25}
-    run = dict(model_spec=spec, epochs=2, batch_size=32, seed=3, device="cpu", threads=1, log=lambda s: None)
-    a, b = train_classifier(data, **run), train_classifier(data, **run)
+    run = ClassifierSettings(model_spec=spec, epochs=2, batch_size=32, seed=3, device="cpu", threads=1)
+    a, b = train_classifier(data, run, log=lambda s: None), train_classifier(data, run, log=lambda s: None)
     assert a.history == b.history  # dropout masks come from the seed too
     assert a.history[-1]["test_accuracy"] > 0.5  # chance is 0.1
     assert a.parameters == conv(3, 3, 8) + dense(8 * 8 * 8, 10)

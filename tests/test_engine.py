@@ -7,31 +7,33 @@ import torch
 import torch.nn.functional as F
 
 from nnlab.data.synthetic import make_synthetic
-from nnlab.engine import train_classifier
+from nnlab.engine import ClassifierSettings, train_classifier
 from nnlab.losses import mse
 from nnlab.results import read_rows, write_run
 
 DATA = make_synthetic("mnist", 600, 200, seed=0)
-RUN = dict(
-    model_spec={"kind": "mlp", "hidden": [32]}, epochs=2, batch_size=64, device="cpu", threads=1, log=lambda s: None
-)
+RUN = dict(model_spec={"kind": "mlp", "hidden": [32]}, epochs=2, batch_size=64, device="cpu", threads=1)
+
+
+def train(**settings):
+    return train_classifier(DATA, ClassifierSettings(**(RUN | settings)), log=lambda s: None)
 
 
 def test_same_seed_gives_byte_identical_csvs(tmp_path):
     paths = []
     for i in range(2):
-        r = train_classifier(DATA, seed=5, **RUN)
+        r = train(seed=5)
         p = [tmp_path / f"{name}{i}.csv" for name in ("history", "final", "timing")]
         write_run(r, {"task": 24, "seed": 5}, *p)
         paths.append(p)
     assert paths[0][0].read_bytes() == paths[1][0].read_bytes()
     assert paths[0][1].read_bytes() == paths[1][1].read_bytes()
-    other = train_classifier(DATA, seed=6, **RUN)
+    other = train(seed=6)
     assert other.history != read_rows(paths[0][0])
 
 
 def test_learns_and_records_every_epoch():
-    r = train_classifier(DATA, seed=1, **(RUN | {"epochs": 3}))
+    r = train(seed=1, epochs=3)
     assert [h["epoch"] for h in r.history] == [1, 2, 3] and len(r.seconds) == 3
     assert r.status == "ok" and r.parameters == 784 * 32 + 32 + 32 * 10 + 10
     assert r.history[-1]["test_accuracy"] > 0.8  # chance is 0.1
@@ -41,7 +43,7 @@ def test_learns_and_records_every_epoch():
 
 def test_nan_loss_is_recorded_as_diverged(tmp_path):
     # SGD with an absurd learning rate overflows the weights within the first epoch.
-    r = train_classifier(DATA, seed=1, optimizer="sgd", lr=1e30, **RUN)
+    r = train(seed=1, optimizer="sgd", lr=1e30)
     assert r.status == "diverged" and r.history == []
     write_run(r, {"task": 29}, tmp_path / "h.csv", tmp_path / "f.csv", tmp_path / "t.csv")
     final = read_rows(tmp_path / "f.csv")[0]

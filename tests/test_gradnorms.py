@@ -7,7 +7,7 @@ import torch
 
 from nnlab.data.synthetic import make_synthetic
 from nnlab.gradients.figures import norms_by_layer
-from nnlab.gradients.gradnorms import NORM_FIELDS, gradient_norm_run, layer_gradient_norms
+from nnlab.gradients.gradnorms import NORM_FIELDS, GradNormSettings, gradient_norm_run, layer_gradient_norms
 from nnlab.gradients.vanishing import hidden_factor, summarize
 from nnlab.losses import LOSSES
 from nnlab.models import build_mlp, initialise
@@ -41,16 +41,21 @@ def test_layer_norms_match_manual_gradients():
 
 def test_run_is_deterministic_and_sigmoid_vanishes_faster(data, tmp_path):
     kw = {"depth": 6, "width": 16, "epochs": 1, "batch_size": 64, "measure_samples": 100, "seed": 3, "device": "cpu"}
-    a = gradient_norm_run(data, activation="sigmoid", **kw)
-    b = gradient_norm_run(data, activation="sigmoid", **kw)
+    a = gradient_norm_run(data, GradNormSettings(activation="sigmoid", **kw))
+    b = gradient_norm_run(data, GradNormSettings(activation="sigmoid", **kw))
     write_rows(tmp_path / "a.csv", a.norms, NORM_FIELDS)
     write_rows(tmp_path / "b.csv", b.norms, NORM_FIELDS)
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert a.final["status"] == "ok" and a.final["steps"] == math.ceil(400 / 64)
     assert [r["phase"] for r in a.norms] == ["init"] * 7 + ["trained"] * 7
-    relu = gradient_norm_run(data, activation="relu", **kw)
+    relu = gradient_norm_run(data, GradNormSettings(activation="relu", **kw))
     ratio = lambda r: r.norms[0]["grad_norm"] / r.norms[6]["grad_norm"]
     assert ratio(a) < ratio(relu) / 10  # the effect the task is about, at initialisation
+
+
+def test_only_float32_is_measured():
+    with pytest.raises(ValueError, match="float32 only, not precision 'bf16'"):
+        GradNormSettings(depth=2, width=4, activation="relu", precision="bf16")
 
 
 def test_hidden_factor_recovers_a_geometric_decay():

@@ -1,11 +1,20 @@
 """Task 31: PCA, the choice of plotted images, the k-NN separation metric and the autoencoder."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
 
 from nnlab.data.synthetic import make_synthetic
-from nnlab.latent.autoencoder import Autoencoder, encode, reconstruction_loss, train_autoencoder, write_autoencoder_run
+from nnlab.latent.autoencoder import (
+    Autoencoder,
+    AutoencoderSettings,
+    encode,
+    reconstruction_loss,
+    train_autoencoder,
+    write_autoencoder_run,
+)
 from nnlab.latent.embedding import (
     first_per_class,
     knn_loo_accuracy,
@@ -107,9 +116,9 @@ def test_autoencoder_shapes_and_losses():
 
 def test_autoencoder_learns_deterministically(tmp_path):
     data = make_synthetic("mnist", 600, 200, seed=0)
-    run = dict(hidden=[64, 16], latent=2, epochs=4, batch_size=64, seed=1, device="cpu", threads=1, log=lambda s: None)
-    a = train_autoencoder(data, **run)
-    b = train_autoencoder(data, **run)
+    run = AutoencoderSettings(hidden=[64, 16], latent=2, epochs=4, batch_size=64, seed=1, device="cpu", threads=1)
+    a = train_autoencoder(data, run, log=lambda s: None)
+    b = train_autoencoder(data, run, log=lambda s: None)
     assert a.history == b.history and a.status == "ok"
     assert a.history[-1]["train_loss"] < a.history[0]["train_loss"]
     z = encode(a.model, data.x_test)
@@ -121,8 +130,8 @@ def test_autoencoder_learns_deterministically(tmp_path):
 
 def test_autoencoder_resumes_from_its_checkpoint_identically(tmp_path):
     data = make_synthetic("mnist", 300, 100, seed=0)
-    run = dict(hidden=[32, 8], latent=2, epochs=3, batch_size=64, seed=2, device="cpu", threads=1)
-    whole = train_autoencoder(data, log=lambda s: None, **run)
+    run = AutoencoderSettings(hidden=[32, 8], latent=2, epochs=3, batch_size=64, seed=2, device="cpu", threads=1)
+    whole = train_autoencoder(data, run, log=lambda s: None)
 
     class Killed(Exception):
         pass
@@ -133,14 +142,14 @@ def test_autoencoder_resumes_from_its_checkpoint_identically(tmp_path):
 
     ck = tmp_path / "checkpoint.pt"
     with pytest.raises(Killed):
-        train_autoencoder(data, log=die_in_epoch_2, checkpoint=str(ck), **run)
+        train_autoencoder(data, run, log=die_in_epoch_2, checkpoint=str(ck))
     assert ck.exists()
     said = []
-    resumed = train_autoencoder(data, log=said.append, checkpoint=str(ck), **run)
+    resumed = train_autoencoder(data, run, log=said.append, checkpoint=str(ck))
     assert said[0].startswith("resuming from") and "after epoch 1/3" in said[0]
     assert resumed.history == whole.history
     assert np.array_equal(encode(resumed.model, data.x_test), encode(whole.model, data.x_test))
     # a checkpoint from other settings is ignored: the run starts from epoch 1
     other = []
-    train_autoencoder(data, log=other.append, checkpoint=str(ck), **(run | {"lr": 0.01}))
+    train_autoencoder(data, replace(run, lr=0.01), log=other.append, checkpoint=str(ck))
     assert not other[0].startswith("resuming")

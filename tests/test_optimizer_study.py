@@ -13,7 +13,7 @@ from nnlab.classification.optstudy import entropy, lr_tag, summarize_task29
 from nnlab.data import DataError
 from nnlab.data.split import validation_split
 from nnlab.data.synthetic import make_synthetic
-from nnlab.engine import TrainResult, train_classifier
+from nnlab.engine import ClassifierSettings, TrainResult, train_classifier
 from nnlab.report import scorecard
 from nnlab.report.build import section_tex
 from nnlab.report.sections import task29 as section
@@ -159,17 +159,10 @@ def test_all_seeds_diverged_gives_nan_not_a_crash(tmp_path):
 
 def test_divergence_path_through_the_real_engine(tmp_path):
     data = make_synthetic("mnist", 300, 60, seed=0)
-    kw = dict(
-        model_spec={"kind": "mlp", "hidden": [16, 8, 8]},
-        epochs=1,
-        batch_size=64,
-        device="cpu",
-        threads=1,
-        log=lambda s: None,
-    )
+    kw = dict(model_spec={"kind": "mlp", "hidden": [16, 8, 8]}, epochs=1, batch_size=64, device="cpu", threads=1)
     test = {k: [] for k in ("final", "timing", "history", "predictions")}
     for opt, lr in (("sgd", 1e30), ("ftrl", 0.001)):
-        r = train_classifier(data, optimizer=opt, lr=lr, seed=1, **kw)
+        r = train_classifier(data, ClassifierSettings(optimizer=opt, lr=lr, seed=1, **kw), log=lambda s: None)
         d = tmp_path / opt
         paths = {n: d / f"{n}.csv" for n in test}
         write_run(

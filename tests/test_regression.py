@@ -7,10 +7,20 @@ import pytest
 import torch
 
 from nnlab.regression.convergence import convergence, summarize_regression
-from nnlab.regression.train import grid_errors, make_data, make_grid, target, train_regressor, write_regression_run
+from nnlab.regression.train import (
+    RegressionSettings,
+    grid_errors,
+    make_data,
+    make_grid,
+    target,
+    train_regressor,
+    write_regression_run,
+)
 from nnlab.results import read_rows
 
-QUIET = dict(device="cpu", threads=1, log=lambda s: None)
+
+def fit(x, y, **settings):
+    return train_regressor(x, y, RegressionSettings(device="cpu", threads=1, **settings), log=lambda s: None)
 
 
 def test_target_against_hand_values():
@@ -55,10 +65,10 @@ def test_grid_and_errors():
 
 def test_training_is_deterministic_and_learns(tmp_path):
     x, y = make_data(300, -10, 10, 0.01, seed=0)
-    run = dict(hidden=[32, 16], epochs=30, batch_size=100, seed=1, grid_size=21, **QUIET)
+    run = dict(hidden=[32, 16], epochs=30, batch_size=100, seed=1, grid_size=21)
     paths = []
     for i in range(2):
-        r = train_regressor(x, y, **run)
+        r = fit(x, y, **run)
         p = [tmp_path / f"{n}{i}.csv" for n in ("history", "final", "timing", "grid")]
         write_regression_run(r, {"task": 25, "seed": 1}, y, *p)
         paths.append(p)
@@ -75,13 +85,13 @@ def test_training_is_deterministic_and_learns(tmp_path):
     assert len(grid) == 21 * 21
     err = np.array([g["prediction"] - g["truth"] for g in grid])
     assert final["grid_rmse"] == pytest.approx(math.sqrt(np.mean(err**2)), rel=1e-6)
-    other = train_regressor(x, y, **(run | {"seed": 2}))
+    other = fit(x, y, **(run | {"seed": 2}))
     assert other.history != r.history
 
 
 def test_absurd_learning_rate_is_marked_diverged():
     x, y = make_data(200, -10, 10, 0.01, seed=0)
-    r = train_regressor(x, y, hidden=[8], optimizer="sgd", lr=1e30, epochs=3, grid_size=5, **QUIET)
+    r = fit(x, y, hidden=[8], optimizer="sgd", lr=1e30, epochs=3, grid_size=5)
     assert r.status == "diverged" and r.history == []
 
 
@@ -104,7 +114,7 @@ def test_convergence_facts_on_known_curves():
 
 def test_summary_rows_carry_convergence_facts(tmp_path):
     x, y = make_data(200, -10, 10, 0.01, seed=0)
-    r = train_regressor(x, y, hidden=[16], epochs=12, seed=1, grid_size=11, **QUIET)
+    r = fit(x, y, hidden=[16], epochs=12, seed=1, grid_size=11)
     p = [tmp_path / f"{n}.csv" for n in ("history", "final", "timing", "grid")]
     write_regression_run(r, {"task": 25, "seed": 1}, y, *p)
     (row,) = summarize_regression([p[1]], [p[0]], tolerance=0.05, claim_epoch=10)

@@ -124,7 +124,7 @@ TRAIN = """
     import sys
     import numpy as np
     from nnlab.data.synthetic import make_synthetic
-    from nnlab.engine import train_classifier
+    from nnlab.engine import ClassifierSettings, train_classifier
     from nnlab.resources import memory_guard
 
     checkpoint, mem_mb, hold = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -137,8 +137,9 @@ TRAIN = """
 
     data = make_synthetic("mnist", 600, 200, seed=0)
     with memory_guard("train_demo", "run {'seed': 3}", mem_mb):
-        result = train_classifier(data, {"kind": "mlp", "hidden": [32]}, epochs=3, batch_size=100, seed=3,
-                                  device="cpu", threads=1, log=log, checkpoint=checkpoint, precision="fp32")
+        run = ClassifierSettings(model_spec={"kind": "mlp", "hidden": [32]}, epochs=3, batch_size=100, seed=3,
+                                 device="cpu", threads=1, precision="fp32")
+        result = train_classifier(data, run, log, checkpoint)
     print("history", [round(r["test_loss"], 6) for r in result.history])
 """
 

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -20,10 +21,11 @@ import torch
 
 from nnlab import checkpoint as ckpt
 from nnlab.data.synthetic import make_synthetic
-from nnlab.engine import train_classifier
+from nnlab.engine import ClassifierSettings, train_classifier
 from nnlab.errors import user_message
-from nnlab.regression.train import make_data, train_regressor
-from nnlab.vae.model import load_vae, train_vae
+from nnlab.latent.autoencoder import AutoencoderSettings
+from nnlab.regression.train import RegressionSettings, make_data, train_regressor
+from nnlab.vae.model import VAESettings, load_vae, train_vae
 
 # argv: kind, output folder, epochs. Each log line is printed at once and followed by a short
 # pause, so the parent sees epoch k end before the child is far into epoch k+1.
@@ -34,26 +36,27 @@ ck = out + "/checkpoint.pt"
 def log(line):
     print(line, flush=True)
     time.sleep(0.05)
-run = dict(epochs=epochs, device="cpu", threads=1, checkpoint=ck, log=log)
+run = dict(epochs=epochs, device="cpu", threads=1)
 if kind == "classifier":
     from nnlab.data.synthetic import make_synthetic
-    from nnlab.engine import train_classifier
+    from nnlab.engine import ClassifierSettings, train_classifier
     from nnlab.results import write_run
     data = make_synthetic("mnist", 2000, 300, seed=0)
-    r = train_classifier(data, {"kind": "mlp", "hidden": [256, 256]}, batch_size=32, seed=3, **run)
+    settings = ClassifierSettings(model_spec={"kind": "mlp", "hidden": [256, 256]}, batch_size=32, seed=3, **run)
+    r = train_classifier(data, settings, log, ck)
     write_run(r, {"task": 0}, out + "/history.csv", out + "/final.csv", out + "/timing.csv")
 elif kind == "regression":
-    from nnlab.regression.train import make_data, train_regressor, write_regression_run
+    from nnlab.regression.train import RegressionSettings, make_data, train_regressor, write_regression_run
     x, y = make_data(400, -10.0, 10.0, 0.01, seed=0)
-    r = train_regressor(x, y, hidden=[32, 16], batch_size=20, seed=1, grid_size=21, log_every=1,
-                        checkpoint_every_s=0, **run)
+    settings = RegressionSettings(hidden=[32, 16], batch_size=20, seed=1, grid_size=21, **run)
+    r = train_regressor(x, y, settings, log, log_every=1, checkpoint=ck, checkpoint_every_s=0)
     write_regression_run(r, {"task": 25}, y, *(out + f"/{n}.csv" for n in ("history", "final", "timing", "grid")))
 elif kind == "vae":
     from nnlab.data.synthetic import make_synthetic
     from nnlab.results import write_rows
-    from nnlab.vae.model import HISTORY_FIELDS, final_row, save_vae, train_vae
+    from nnlab.vae.model import HISTORY_FIELDS, VAESettings, final_row, save_vae, train_vae
     data = make_synthetic("mnist", 400, 100, seed=0)
-    r = train_vae(data, latent_dim=4, channels=[4, 8], batch_size=32, seed=3, **run)
+    r = train_vae(data, VAESettings(latent_dim=4, channels=[4, 8], batch_size=32, seed=3, **run), log, ck)
     save_vae(r.model, out + "/model.pt")
     write_rows(out + "/history.csv", r.history, HISTORY_FIELDS)
     write_rows(out + "/final.csv", [final_row(r, {"task": 33}, 784)])
@@ -115,26 +118,33 @@ def test_killed_run_resumes_to_identical_csvs(reference, tmp_path, kill_after):
 
 # Changed settings or data: the checkpoint is ignored and the run starts clean, with the result of
 # a run that never had one; unchanged, it resumes. One case per kind of loop.
+CPU = dict(device="cpu", threads=1)
+
+
 def classifier(lr=1e-3, data_seed=0, **kw):
     data = make_synthetic("mnist", 300, 100, seed=data_seed)
-    return train_classifier(data, {"kind": "mlp", "hidden": [8]}, lr=lr, epochs=2, batch_size=64, seed=1, **kw)
+    run = ClassifierSettings(model_spec={"kind": "mlp", "hidden": [8]}, lr=lr, epochs=2, batch_size=64, seed=1, **CPU)
+    return train_classifier(data, run, **kw)
 
 
 def regression(lr=1e-3, data_seed=0, **kw):
     x, y = make_data(200, -10.0, 10.0, 0.01, seed=data_seed)
-    return train_regressor(x, y, hidden=[8], lr=lr, epochs=3, batch_size=50, seed=1, grid_size=5, log_every=1, **kw)
+    run = RegressionSettings(hidden=[8], lr=lr, epochs=3, batch_size=50, seed=1, grid_size=5, **CPU)
+    return train_regressor(x, y, run, log_every=1, **kw)
 
 
 def vae(lr=1e-3, data_seed=0, **kw):
     data = make_synthetic("mnist", 128, 64, seed=data_seed)
-    return train_vae(data, latent_dim=2, channels=[2, 4], lr=lr, epochs=2, batch_size=64, seed=1, **kw)
+    return train_vae(
+        data, VAESettings(latent_dim=2, channels=[2, 4], lr=lr, epochs=2, batch_size=64, seed=1, **CPU), **kw
+    )
 
 
 @pytest.mark.parametrize("train", [classifier, regression, vae])
 def test_changed_settings_or_data_start_clean(tmp_path, train):
     ck = str(tmp_path / "c.pt")
     lines = []
-    common = dict(device="cpu", threads=1, checkpoint=ck, log=lines.append)
+    common = dict(checkpoint=ck, log=lines.append)
     train(**common)
     assert os.path.exists(ck)
     changed_lr = train(lr=0.01, **common)  # other settings: starts clean
@@ -149,12 +159,33 @@ def test_changed_settings_or_data_start_clean(tmp_path, train):
     assert resumed.history == changed_data.history and not any(ln.startswith("epoch ") for ln in lines)
 
 
+def test_checkpoints_are_fingerprinted_with_the_settings_they_had_before_the_settings_objects():
+    """The same keys and values as when each trainer took its settings as keyword arguments, so that a
+    checkpoint a job left then still resumes: a setting that does not change results (the evaluation
+    batch) stays out, and one added later (the VAE's optimiser) comes in only when set."""
+    common = dict(lr=0.01, epochs=2, batch_size=64, seed=1, device="cpu", threads=2, init="torch", precision="fp32")
+    spec = {"kind": "mlp", "hidden": [8]}
+    clf = ClassifierSettings(model_spec=spec, eval_batch_size=7, **common)
+    assert clf.checkpoint_settings() == dict(model_spec=spec, loss="cross_entropy", optimizer="adam", **common)
+    options = replace(clf, optimizer_options={"eps": 1e-7}).checkpoint_settings()
+    assert options == clf.checkpoint_settings() | {"optimizer_options": {"eps": 1e-7}}
+    assert replace(clf, optimizer_options={}).checkpoint_settings() == clf.checkpoint_settings()
+    ae = AutoencoderSettings(hidden=[8], **common).checkpoint_settings()
+    assert ae == dict(hidden=[8], latent=2, activation="relu", loss="bce", optimizer="adam", **common)
+    reg = RegressionSettings(hidden=[8], **common).checkpoint_settings()
+    assert reg == dict(hidden=[8], activation="relu", optimizer="adam", grid_size=101, grid_range=(-10.0, 10.0),
+                       center_radius=3.0, **common)  # fmt: skip
+    vae = VAESettings(latent_dim=2, channels=[2, 4], **common)
+    assert vae.checkpoint_settings() == dict(latent_dim=2, channels=[2, 4], likelihood="bernoulli", **common)
+    assert replace(vae, optimizer="sgd").checkpoint_settings() == vae.checkpoint_settings() | {"optimizer": "sgd"}
+
+
 def test_damaged_checkpoint_is_ignored(tmp_path):
     ck = tmp_path / "c.pt"
-    whole = regression(device="cpu", threads=1, log=lambda s: None)
+    whole = regression(log=lambda s: None)
     ck.write_bytes(b"PK\x03\x04 half a zip file")  # what a non-atomic writer could leave behind
     lines = []
-    r = regression(device="cpu", threads=1, checkpoint=str(ck), log=lines.append)
+    r = regression(checkpoint=str(ck), log=lines.append)
     assert not any("resuming" in ln for ln in lines) and r.history == whole.history
 
 
@@ -173,12 +204,12 @@ def test_regression_saves_every_few_seconds_and_after_the_last_epoch(tmp_path):
     for every, saved in [(3600, False), (0, True)]:
         ck.unlink(missing_ok=True)
         with pytest.raises(Killed):
-            regression(device="cpu", threads=1, checkpoint=str(ck), checkpoint_every_s=every, log=die_at_epoch_3)
+            regression(checkpoint=str(ck), checkpoint_every_s=every, log=die_at_epoch_3)
         assert ck.exists() == saved, every
     ck.unlink()
-    whole = regression(device="cpu", threads=1, checkpoint=str(ck), checkpoint_every_s=3600, log=lambda s: None)
+    whole = regression(checkpoint=str(ck), checkpoint_every_s=3600, log=lambda s: None)
     lines = []
-    again = regression(device="cpu", threads=1, checkpoint=str(ck), checkpoint_every_s=3600, log=lines.append)
+    again = regression(checkpoint=str(ck), checkpoint_every_s=3600, log=lines.append)
     assert lines == [f"resuming from {ck} after epoch 3/3"]  # nothing left to train
     assert again.history == whole.history and again.errors == whole.errors
     assert np.array_equal(again.grid["prediction"], whole.grid["prediction"])

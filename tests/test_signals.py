@@ -19,15 +19,16 @@ EPOCHS = 6  # slack after epoch 2, where the signal is sent
 CHILD = f"""
 import sys, time
 from nnlab.data.synthetic import make_synthetic
-from nnlab.engine import train_classifier
+from nnlab.engine import ClassifierSettings, train_classifier
 from nnlab.logs import tee_to
 def log(line):
     print(line, flush=True)
     time.sleep(0.05)
 with tee_to(sys.argv[1] + "/job.log"):
     data = make_synthetic("mnist", 1000, 100, seed=0)
-    train_classifier(data, {{"kind": "mlp", "hidden": [64]}}, epochs={EPOCHS}, batch_size=32, seed=3, device="cpu",
-                     threads=1, checkpoint=sys.argv[1] + "/checkpoint.pt", log=log)
+    run = ClassifierSettings(model_spec={{"kind": "mlp", "hidden": [64]}}, epochs={EPOCHS}, batch_size=32, seed=3,
+                             device="cpu", threads=1)
+    train_classifier(data, run, log, checkpoint=sys.argv[1] + "/checkpoint.pt")
 """
 
 

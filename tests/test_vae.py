@@ -12,6 +12,7 @@ from nnlab.data.synthetic import make_synthetic
 from nnlab.results import read_rows, write_rows
 from nnlab.vae.model import (
     ConvVAE,
+    VAESettings,
     bits_per_dim,
     discretized_logistic_log_prob,
     elbo_terms,
@@ -113,12 +114,15 @@ def test_iwae_estimates_increase_with_k_on_nested_groups():
 
 
 DATA = make_synthetic("mnist", 400, 100, seed=0)
-RUN = dict(latent_dim=4, channels=[4, 8], epochs=2, batch_size=64, device="cpu", threads=1, log=lambda s: None)
+RUN = dict(latent_dim=4, channels=[4, 8], epochs=2, batch_size=64, device="cpu", threads=1)
+
+
+def train(**settings):
+    return train_vae(DATA, VAESettings(**(RUN | settings)), log=lambda s: None)
 
 
 def test_training_is_deterministic_and_raises_the_elbo(tmp_path):
-    a = train_vae(DATA, seed=3, **RUN)
-    b = train_vae(DATA, seed=3, **RUN)
+    a, b = train(seed=3), train(seed=3)
     assert a.history == b.history and a.status == "ok"
     assert a.history[-1]["train_elbo"] > a.history[0]["train_elbo"]
     assert all(r["test_elbo"] == pytest.approx(r["test_rec"] - r["test_kl"]) for r in a.history)
@@ -129,7 +133,7 @@ def test_training_is_deterministic_and_raises_the_elbo(tmp_path):
 
 
 def test_checkpoint_round_trip_and_iwae_table(tmp_path):
-    r = train_vae(DATA, seed=1, likelihood="discretized_logistic", **RUN)
+    r = train(seed=1, likelihood="discretized_logistic")
     save_vae(r.model, tmp_path / "m.pt")
     model = load_vae(tmp_path / "m.pt")
     assert model.likelihood == "discretized_logistic"

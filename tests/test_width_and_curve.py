@@ -1,6 +1,7 @@
 """Tasks 27 and 28: curve aggregation, overfitting facts, section builders and templates on fixture CSVs."""
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from conftest import ROOT
 from nnlab.classification.curves import CURVE_FIELDS, mean_curve
 from nnlab.classification.figures import metric_vs_setting
 from nnlab.data.synthetic import make_synthetic
-from nnlab.engine import train_classifier
+from nnlab.engine import ClassifierSettings, train_classifier
 from nnlab.report.build import section_tex
 from nnlab.report.sections import BUILDERS, task27, task28
 from nnlab.results import HISTORY_FIELDS, read_rows, write_rows
@@ -201,16 +202,9 @@ def test_section_templates_render(tmp_path):
 
 def test_eval_batch_size_does_not_change_results():
     data = make_synthetic("mnist", 300, 130, seed=0)
-    run = dict(
-        model_spec={"kind": "mlp", "hidden": [16]},
-        epochs=1,
-        batch_size=64,
-        device="cpu",
-        threads=1,
-        seed=2,
-        log=lambda s: None,
-    )
-    a, b = train_classifier(data, **run), train_classifier(data, eval_batch_size=7, **run)
+    run = ClassifierSettings(model_spec={"kind": "mlp", "hidden": [16]}, epochs=1, batch_size=64, device="cpu", seed=2)
+    a = train_classifier(data, run, log=lambda s: None)
+    b = train_classifier(data, replace(run, eval_batch_size=7), log=lambda s: None)
     assert a.history[0]["test_accuracy"] == b.history[0]["test_accuracy"]
     assert a.history[0]["test_loss"] == pytest.approx(b.history[0]["test_loss"], rel=1e-6)
     assert (a.test_predictions == b.test_predictions).all()

@@ -8,7 +8,7 @@ same seed and thread count give bit-identical metrics.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -19,7 +19,17 @@ from nnlab.losses import LOSSES
 from nnlab.models import build_model, count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
-from nnlab.resources import reuse_freed_memory
+from nnlab.run import NOT_IN_CHECKPOINT, RunSettings, setup_run
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassifierSettings(RunSettings):
+    """A classifier's run (`train_classifier`): the settings every run shares, and these."""
+
+    model_spec: dict  # the network, as nnlab.models.build_model reads it
+    loss: str = "cross_entropy"  # a name in nnlab.losses.LOSSES
+    # test images per forward pass when evaluating (speed and memory, not results); by default the batch size
+    eval_batch_size: int | None = field(default=None, metadata=NOT_IN_CHECKPOINT)
 
 
 @dataclass
@@ -45,28 +55,6 @@ def _bar(epoch: int, epochs: int, frac: float, width: int = 30) -> None:
         f"\r  epoch {epoch}/{epochs} [{'#' * done}{'.' * (width - done)}] {frac:4.0%}" + (end if frac >= 1 else "")
     )
     sys.__stderr__.flush()
-
-
-def resolve_device(device: str = "auto") -> torch.device:
-    if device == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    return torch.device(device)
-
-
-def setup_run(seed: int, device: str = "auto", threads: int = 1) -> torch.device:
-    """Thread count, device and global seed of a run; on the CPU, deterministic algorithms only,
-    so the same seed and thread count give bit-identical results."""
-    torch.set_num_threads(max(1, threads))
-    reuse_freed_memory()
-    dev = resolve_device(device)
-    torch.manual_seed(seed)
-    if dev.type == "cpu":
-        torch.use_deterministic_algorithms(True)
-    return dev
 
 
 def to_tensors(x: np.ndarray, y: np.ndarray, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -132,56 +120,36 @@ def evaluate(
 
 def train_classifier(
     data,
-    model_spec: dict,
-    loss: str = "cross_entropy",
-    optimizer: str = "adam",
-    lr: float = 1e-3,
-    optimizer_options: dict | None = None,
-    epochs: int = 10,
-    batch_size: int = 128,
-    seed: int = 0,
-    device: str = "auto",
-    threads: int = 1,
+    run: ClassifierSettings,
     log: Callable[[str], None] = print,
     checkpoint: str | None = None,
     progress: bool = False,
-    eval_batch_size: int | None = None,
-    init: str = "keras",
     start: dict | None = None,
-    precision: str = "auto",
 ) -> TrainResult:
     """Train a classifier on a `Dataset` and return its per-epoch history.
 
-    `optimizer_options` are the optimiser's hyperparameters other than the learning rate.
-    With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
-    with the same settings and data resumes from it instead of from epoch 1. With `progress`, a
-    progress bar is drawn on the terminal (not in the log) during each epoch.
-    `eval_batch_size`: test images per forward pass when evaluating (speed and memory, not
-    results); by default the training batch size. `precision`: "auto", "fp32" or "bf16"
-    (`nnlab.precision`): training's forward passes under bf16 autocast; weights, losses and the
-    evaluation in float32.
-    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`). `start`: a state
-    dict to start from instead (the weights of an earlier run; the optimiser starts fresh).
+    `log` gets a line per epoch; with `checkpoint` (a file path) the run saves and resumes there
+    (`nnlab.loop.EpochLoop`). With `progress`, a progress bar is drawn on the terminal (not in the
+    log) during each epoch. `start`: a state dict to start from instead of `run.init`'s weights
+    (the weights of an earlier run; the optimiser starts fresh). Training's forward passes run in
+    `run.precision`; weights, losses and the evaluation in float32.
     """
-    settings = dict(model_spec=model_spec, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
-                    batch_size=batch_size, seed=seed, device=device, threads=threads, init=init)  # fmt: skip
-    if optimizer_options:  # only when given, so runs without options keep their fingerprints
-        settings["optimizer_options"] = optimizer_options
-    dev = setup_run(seed, device, threads)
-    loss_fn = LOSSES[loss]
-    model = build_model(model_spec, data.image_shape, len(data.classes))
-    initialise(model, init)
+    dev = setup_run(run)
+    loss_fn = LOSSES[run.loss]
+    model = build_model(run.model_spec, data.image_shape, len(data.classes))
+    initialise(model, run.init)
     if start is not None:
         model.load_state_dict(start)
     model = model.to(dev)
-    settings["precision"] = precision = resolve_precision(precision, dev, model)
+    run = replace(run, precision=resolve_precision(run.precision, dev, model))
+    epochs, batch_size, precision = run.epochs, run.batch_size, run.precision
     channels_last = uses_channels_last(model, dev)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
-    opt = build_optimizer(optimizer, model.parameters(), lr, optimizer_options)
+    opt = build_optimizer(run.optimizer, model.parameters(), run.lr, run.optimizer_options)
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
-    shuffler = torch.Generator().manual_seed(seed)
+    shuffler = torch.Generator().manual_seed(run.seed)
     result = TrainResult(
         parameters=count_parameters(model), device=str(dev), precision=precision, model=model, optimizer=opt
     )
@@ -189,7 +157,7 @@ def train_classifier(
     # the starting weights are part of what a checkpoint belongs to
     starts = [t.cpu().numpy() for t in start.values()] if start is not None else []
     loop = EpochLoop(
-        epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.y_train, data.x_test, *starts)
+        epochs, model, opt, [shuffler], log, checkpoint, run.checkpoint_settings(), (data.y_train, data.x_test, *starts)
     )
     result.test_predictions = loop.extra.get("test_predictions")
     bar_every = max(1, n // batch_size // 50)  # about 50 redraws per epoch
@@ -216,7 +184,7 @@ def train_classifier(
             break
         preds: list = []
         test_loss, test_acc = evaluate(
-            model, loss_fn, x_test, y_test, preds, eval_batch_size or batch_size, channels_last
+            model, loss_fn, x_test, y_test, preds, run.eval_batch_size or batch_size, channels_last
         )
         result.test_predictions = np.concatenate(preds)
         row = {

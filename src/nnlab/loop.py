@@ -204,3 +204,26 @@ class EpochLoop:
             # for a 1000-epoch history costs more than a small model's whole epoch.
             "records": pickle.dumps((self.history, self.seconds, self.extra), pickle.HIGHEST_PROTOCOL),
         })  # fmt: skip
+
+
+def train_epoch(
+    optimizer: torch.optim.Optimizer,
+    batch_loss: Callable[[torch.Tensor], torch.Tensor],
+    n: int,
+    batch_size: int,
+    shuffler: torch.Generator,
+    device: torch.device,
+) -> float:
+    """One epoch of optimiser steps over `n` examples in an order drawn from `shuffler`, `batch_size` at a
+    time; `batch_loss(idx)` is the mean loss of the examples `idx` (on `device`). Returns the epoch's mean
+    loss over the examples, each batch weighted by its size (as Keras reports it), with one sync per epoch."""
+    perm = torch.randperm(n, generator=shuffler).to(device)
+    loss_sum = torch.zeros((), device=device)
+    for i in range(0, n, batch_size):
+        idx = perm[i : i + batch_size]
+        loss = batch_loss(idx)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        loss_sum += loss.detach() * len(idx)
+    return loss_sum.item() / n

@@ -47,18 +47,22 @@ def _parse(v: str):
 HISTORY_FIELDS = ["epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"]
 
 
+def run_facts(result, labels: dict) -> dict:
+    """What every training run's final.csv row starts with: its `labels` (task, seed, ...), then the
+    run's status, epochs run, parameters and precision."""
+    return dict(labels) | {
+        "status": result.status,
+        "epochs_run": len(result.history),
+        "parameters": result.parameters,
+        "precision": result.precision,
+    }
+
+
 def write_run(result, labels: dict, history_csv, final_csv, timing_csv) -> None:
     """Write one training run's three CSVs. `labels` (task, loss, seed, ...) prefix final.csv."""
     write_rows(history_csv, result.history, HISTORY_FIELDS)
     last = result.history[-1] if result.history else {}
-    final = dict(labels)
-    final.update(
-        status=result.status,
-        epochs_run=len(result.history),
-        parameters=result.parameters,
-        precision=result.precision,
-        **{f"final_{k}": last.get(k, float("nan")) for k in HISTORY_FIELDS[1:]},
-    )
+    final = run_facts(result, labels) | {f"final_{k}": last.get(k, float("nan")) for k in HISTORY_FIELDS[1:]}
     write_rows(final_csv, [final])
     write_rows(timing_csv, [{"epoch": i + 1, "seconds": s} for i, s in enumerate(result.seconds)])
 

@@ -10,9 +10,10 @@ seed, so the first stage is the same run as a fresh network with that optimiser.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from nnlab.engine import TrainResult, train_classifier
+from nnlab.engine import ClassifierSettings, TrainResult, train_classifier
 
 
 def stage_checkpoint(checkpoint_dir: str | Path, stage: int) -> Path:
@@ -23,18 +24,20 @@ def stage_checkpoint(checkpoint_dir: str | Path, stage: int) -> Path:
 def train_sequential(
     data,
     stages: list[dict],
+    run: ClassifierSettings,
     checkpoint_dir: str | Path | None = None,
     log: Callable[[str], None] = print,
-    **run,
+    progress: bool = False,
 ) -> list[TrainResult]:
     """Train one network through `stages` in order; one `TrainResult` per stage.
 
-    `stages`: per stage the optimiser's settings, {"optimizer", "lr", "optimizer_options"}; `run`:
-    the rest of `train_classifier`'s arguments, the same for every stage (model, epochs per stage,
-    seed, init of the first stage, ...). Stage k+1 starts from stage k's final weights (also when
-    they diverged: it then diverges at once) with a new optimiser. With `checkpoint_dir`, each stage
-    checkpoints to its own file (`stage_checkpoint`), fingerprinted with its starting weights, so a
-    killed job resumes at the first unfinished stage; the caller deletes them when done.
+    `stages`: per stage the optimiser's settings, {"optimizer", "lr", "optimizer_options"}, which
+    replace those of `run`, the settings of every stage (model, epochs per stage, seed, init of the
+    first stage, ...). Stage k+1 starts from stage k's final weights (also when they diverged: it
+    then diverges at once) with a new optimiser. With `checkpoint_dir`, each stage checkpoints to
+    its own file (`stage_checkpoint`), fingerprinted with its starting weights, so a killed job
+    resumes at the first unfinished stage; the caller deletes them when done. `log`, `progress`:
+    as `train_classifier`'s.
     """
     if not stages:
         raise ValueError("the sequential protocol needs at least one stage (optimiser)")
@@ -44,7 +47,7 @@ def train_sequential(
         log(f"stage {k}/{len(stages)}: {stage['optimizer']}, learning rate {stage['lr']}"
             + (", from the previous stage's weights" if start is not None else ""))  # fmt: skip
         ckpt = str(stage_checkpoint(checkpoint_dir, k)) if checkpoint_dir is not None else None
-        result = train_classifier(data, **run, **stage, start=start, checkpoint=ckpt, log=log)
+        result = train_classifier(data, replace(run, **stage), log, ckpt, progress, start)
         start = {name: t.detach().cpu().clone() for name, t in result.model.state_dict().items()}
         results.append(result)
     return results

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from nnlab.engine import evaluate, resolve_device, to_tensors
+from nnlab.engine import evaluate, to_tensors
+from nnlab.loop import train_epoch
 from nnlab.losses import LOSSES
 from nnlab.models import build_mlp, initialise
 from nnlab.optim import build_optimizer
+from nnlab.run import RunSettings, setup_run
 
 NORM_FIELDS = ["phase", "layer", "fan_in", "fan_out", "grad_norm", "weight_norm", "weight_spectral"]
 
@@ -47,6 +49,22 @@ def layer_gradient_norms(model: nn.Module, loss_fn, x: torch.Tensor, y: torch.Te
     return rows
 
 
+@dataclass(frozen=True, kw_only=True)
+class GradNormSettings(RunSettings):
+    """A gradient-norm run (`gradient_norm_run`): the settings every run shares, and these."""
+
+    depth: int  # hidden layers of the MLP
+    width: int  # units per hidden layer
+    activation: str  # of the hidden layers (nnlab.models.ACTIVATIONS)
+    measure_samples: int = 1000  # training images of the fixed batch the norms are measured on
+    epochs: int = 1
+    precision: str = "fp32"  # the norms are measured, and the network trained, in float32 only
+
+    def __post_init__(self):
+        if self.precision != "fp32":
+            raise ValueError(f"gradient norms are measured in float32 only, not precision {self.precision!r}")
+
+
 @dataclass
 class GradNormResult:
     norms: list[dict] = field(default_factory=list)  # phase, layer, ... (deterministic on the CPU)
@@ -54,37 +72,19 @@ class GradNormResult:
     seconds: float = 0.0
 
 
-def gradient_norm_run(
-    data,
-    depth: int,
-    width: int,
-    activation: str,
-    init: str = "keras",
-    optimizer: str = "adam",
-    lr: float = 1e-3,
-    batch_size: int = 128,
-    epochs: int = 1,
-    measure_samples: int = 1000,
-    seed: int = 0,
-    device: str = "auto",
-    threads: int = 1,
-    log: Callable[[str], None] = print,
-) -> GradNormResult:
-    """Build a `depth`-hidden-layer MLP (starting weights `init`, see `nnlab.models.initialise`), measure its layer gradient norms, train, measure again."""
-    torch.set_num_threads(max(1, threads))
-    dev = resolve_device(device)
-    torch.manual_seed(seed)
-    if dev.type == "cpu":
-        torch.use_deterministic_algorithms(True)
+def gradient_norm_run(data, run: GradNormSettings, log: Callable[[str], None] = print) -> GradNormResult:
+    """Build a `run.depth`-hidden-layer MLP, measure its layer gradient norms, train, measure again."""
+    dev = setup_run(run)
+    depth, epochs = run.depth, run.epochs
     loss_fn = LOSSES["cross_entropy"]
-    model = build_mlp(math.prod(data.image_shape), [width] * depth, len(data.classes), activation)
-    initialise(model, init)
+    model = build_mlp(math.prod(data.image_shape), [run.width] * depth, len(data.classes), run.activation)
+    initialise(model, run.init)
     model.to(dev)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
+    opt = build_optimizer(run.optimizer, model.parameters(), run.lr, run.optimizer_options)
     x_train, y_train = to_tensors(data.x_train, data.y_train, dev)
     x_test, y_test = to_tensors(data.x_test, data.y_test, dev)
-    gen = torch.Generator().manual_seed(seed)
-    pick = torch.randperm(len(x_train), generator=gen)[:measure_samples].to(dev)
+    gen = torch.Generator().manual_seed(run.seed)
+    pick = torch.randperm(len(x_train), generator=gen)[: run.measure_samples].to(dev)
     xm, ym = x_train[pick].float().div_(255), y_train[pick]
 
     result = GradNormResult()
@@ -92,19 +92,10 @@ def gradient_norm_run(
     result.norms += [{"phase": "init", **r} for r in layer_gradient_norms(model, loss_fn, xm, ym)]
     _, init_acc = evaluate(model, loss_fn, x_test, y_test)
     n, steps, status, loss_sum = len(x_train), 0, "ok", 0.0
+    batch_loss = lambda idx: loss_fn(model(x_train[idx].float().div_(255)), y_train[idx])  # noqa: E731
     for epoch in range(1, epochs + 1):
-        perm = torch.randperm(n, generator=gen).to(dev)
-        epoch_loss = torch.zeros((), device=dev)
-        for i in range(0, n, batch_size):
-            idx = perm[i : i + batch_size]
-            out = model(x_train[idx].float().div_(255))
-            batch_loss = loss_fn(out, y_train[idx])
-            opt.zero_grad(set_to_none=True)
-            batch_loss.backward()
-            opt.step()
-            epoch_loss += batch_loss.detach() * len(idx)
-            steps += 1
-        loss_sum = epoch_loss.item() / n
+        loss_sum = train_epoch(opt, batch_loss, n, run.batch_size, gen, dev)
+        steps += math.ceil(n / run.batch_size)
         if not math.isfinite(loss_sum):
             status = "diverged"
             log(f"epoch {epoch}/{epochs}: training loss is {loss_sum}; run marked diverged")
@@ -127,6 +118,6 @@ def gradient_norm_run(
         "final_test_accuracy": test_acc,
     }
     first, last = result.norms[0]["grad_norm"], result.norms[depth]["grad_norm"]
-    log(f"{activation} depth {depth}: init grad norm layer 1 {first:.3e}, output layer {last:.3e}; "
+    log(f"{run.activation} depth {depth}: init grad norm layer 1 {first:.3e}, output layer {last:.3e}; "
         f"test accuracy {init_acc:.4f} -> {test_acc:.4f} after {steps} steps")  # fmt: skip
     return result

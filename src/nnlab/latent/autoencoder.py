@@ -8,19 +8,19 @@ function, numerically stable). Knows nothing of Snakemake; imports no plotting o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlab.engine import setup_run
-from nnlab.loop import EpochLoop
+from nnlab.loop import EpochLoop, train_epoch
 from nnlab.models import ACTIVATIONS, count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
-from nnlab.results import write_rows
+from nnlab.results import run_facts, write_rows
+from nnlab.run import RunSettings, setup_run
 
 EVAL_BATCH = 10_000
 
@@ -57,6 +57,16 @@ def reconstruction_loss(logits: torch.Tensor, x: torch.Tensor, kind: str = "bce"
     raise ValueError(f"unknown reconstruction loss {kind!r}; known: bce, mse")
 
 
+@dataclass(frozen=True, kw_only=True)
+class AutoencoderSettings(RunSettings):
+    """An autoencoder's run (`train_autoencoder`): the settings every run shares, and these."""
+
+    hidden: list[int]  # the encoder's hidden widths, input side first; the decoder mirrors them
+    latent: int = 2  # the bottleneck's width
+    activation: str = "relu"  # of the hidden layers (nnlab.models.ACTIVATIONS)
+    loss: str = "bce"  # the reconstruction loss, "bce" or "mse" (reconstruction_loss)
+
+
 @dataclass
 class AutoencoderResult:
     history: list[dict] = field(default_factory=list)  # epoch, train_loss, test_loss; deterministic
@@ -85,56 +95,34 @@ def _mean_loss(model, x: torch.Tensor, kind: str) -> float:
 
 
 def train_autoencoder(
-    data,
-    hidden: list[int],
-    latent: int = 2,
-    activation: str = "relu",
-    loss: str = "bce",
-    optimizer: str = "adam",
-    lr: float = 1e-3,
-    epochs: int = 10,
-    batch_size: int = 128,
-    seed: int = 0,
-    device: str = "auto",
-    threads: int = 1,
-    log: Callable[[str], None] = print,
-    checkpoint: str | None = None,
-    init: str = "keras",
-    precision: str = "auto",
+    data, run: AutoencoderSettings, log: Callable[[str], None] = print, checkpoint: str | None = None
 ) -> AutoencoderResult:
     """Train an `Autoencoder` on a `Dataset`'s training images (labels unused).
 
     Per epoch: the train loss (mean over the epoch's batches, as Keras reports it) and the test
-    loss (one pass over the test images). With `checkpoint` (a file path) the state is saved after
-    every epoch, and a run started again with the same settings and data resumes from it, with
-    the same result on the CPU as an uninterrupted run. `precision`: see `nnlab.precision`.
-    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
+    loss (one pass over the test images). `log` gets a line per epoch; with `checkpoint` (a file
+    path) the run saves and resumes there (`nnlab.loop.EpochLoop`).
     """
-    settings = dict(hidden=list(hidden), latent=latent, activation=activation, loss=loss, optimizer=optimizer,
-                    lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, device=device, threads=threads,
-                    init=init)  # fmt: skip
-    dev = setup_run(seed, device, threads)
+    dev = setup_run(run)
     x_train, x_test = _flat(data.x_train, dev), _flat(data.x_test, dev)
-    model = Autoencoder(x_train.shape[1], list(hidden), latent, activation)
-    initialise(model, init)
+    model = Autoencoder(x_train.shape[1], list(run.hidden), run.latent, run.activation)
+    initialise(model, run.init)
     model = model.to(dev)
-    settings["precision"] = precision = resolve_precision(precision, dev, model)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
-    shuffler = torch.Generator().manual_seed(seed)
+    run = replace(run, precision=resolve_precision(run.precision, dev, model))
+    precision, loss = run.precision, run.loss
+    opt = build_optimizer(run.optimizer, model.parameters(), run.lr, run.optimizer_options)
+    shuffler = torch.Generator().manual_seed(run.seed)
     result = AutoencoderResult(parameters=count_parameters(model), device=str(dev), precision=precision, model=model)
     n = len(x_train)
-    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
+    settings = run.checkpoint_settings()
+    loop = EpochLoop(run.epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
+
+    def batch_loss(idx):
+        xb = x_train[idx].float().div_(255)
+        return reconstruction_loss(forward(model, xb, precision), xb, loss)
+
     for epoch in loop:
-        perm = torch.randperm(n, generator=shuffler).to(dev)
-        loss_sum = torch.zeros((), device=dev)
-        for i in range(0, n, batch_size):
-            xb = x_train[perm[i : i + batch_size]].float().div_(255)
-            batch_loss = reconstruction_loss(forward(model, xb, precision), xb, loss)
-            opt.zero_grad(set_to_none=True)
-            batch_loss.backward()
-            opt.step()
-            loss_sum += batch_loss.detach() * len(xb)
-        train_loss = loss_sum.item() / n
+        train_loss = train_epoch(opt, batch_loss, n, run.batch_size, shuffler, dev)
         if loop.diverged(train_loss):
             break
         test_loss = _mean_loss(model, x_test, loss)
@@ -164,11 +152,7 @@ def write_autoencoder_run(result: AutoencoderResult, labels: dict, history_csv, 
     """A run's per-epoch history, final metrics (prefixed by `labels`) and timing."""
     write_rows(history_csv, result.history, HISTORY_FIELDS)
     last = result.history[-1] if result.history else {}
-    final = dict(labels) | {
-        "status": result.status,
-        "epochs_run": len(result.history),
-        "parameters": result.parameters,
-        "precision": result.precision,
+    final = run_facts(result, labels) | {
         "final_train_loss": last.get("train_loss", float("nan")),
         "final_test_loss": last.get("test_loss", float("nan")),
     }

@@ -9,18 +9,18 @@ Knows nothing of Snakemake; imports no plotting or report code.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 from torch import nn
 
-from nnlab.engine import setup_run
-from nnlab.loop import EpochLoop
+from nnlab.loop import EpochLoop, train_epoch
 from nnlab.models import ACTIVATIONS, count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
-from nnlab.results import write_rows
+from nnlab.results import run_facts, write_rows
+from nnlab.run import RunSettings, setup_run
 
 
 def target(x1, x2):
@@ -87,6 +87,19 @@ def grid_errors(
     return out
 
 
+@dataclass(frozen=True, kw_only=True)
+class RegressionSettings(RunSettings):
+    """A regression run (`train_regressor`): the settings every run shares, and these."""
+
+    hidden: list[int]  # the hidden widths of `build_regressor`
+    activation: str = "relu"  # of the hidden layers (nnlab.models.ACTIVATIONS)
+    epochs: int = 1000
+    batch_size: int = 100
+    grid_size: int = 101  # the held-out grid's points per axis (`make_grid`)
+    grid_range: tuple[float, float] = (-10.0, 10.0)  # its low and high end on both axes
+    center_radius: float = 3.0  # the grid's RMSE is also given inside and outside this radius (`grid_errors`)
+
+
 @dataclass
 class RegressionResult:
     history: list[dict] = field(default_factory=list)  # epoch, train_loss, grid_rmse; deterministic
@@ -102,68 +115,46 @@ class RegressionResult:
 def train_regressor(
     x: np.ndarray,
     y: np.ndarray,
-    hidden: list[int],
-    activation: str = "relu",
-    optimizer: str = "adam",
-    lr: float = 1e-3,
-    epochs: int = 1000,
-    batch_size: int = 100,
-    seed: int = 0,
-    grid_size: int = 101,
-    grid_range: tuple[float, float] = (-10.0, 10.0),
-    center_radius: float = 3.0,
-    device: str = "auto",
-    threads: int = 1,
+    run: RegressionSettings,
     log: Callable[[str], None] = print,
     log_every: int = 50,
     checkpoint: str | None = None,
     checkpoint_every_s: float = 2.0,
-    init: str = "keras",
-    precision: str = "auto",
 ) -> RegressionResult:
-    """Fit `build_regressor(hidden)` to (x, y) with the MSE and mini-batches in seeded random order.
+    """Fit `build_regressor(run.hidden)` to (x, y) with the MSE and mini-batches in seeded random order.
 
     Per epoch: the train MSE (mean over the epoch's batches, weighted by batch size, as Keras
     reports it) and the RMSE on the held-out grid against the noise-free target; after the last
-    epoch also the RMSE inside and outside `center_radius`. Inputs and targets are used unscaled,
-    as in the original. With `checkpoint` (a file path) the state is saved after an epoch when
-    `checkpoint_every_s` seconds have passed since the last save (an epoch takes milliseconds;
-    saving each one would slow the run by a quarter) and after the last epoch, and a run started
-    again with the same settings and data resumes from it, with the same result on the CPU as an
-    uninterrupted run. `precision`: see `nnlab.precision`; the grid predictions are float32.
-    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
+    epoch also the RMSE inside and outside `run.center_radius`. Inputs and targets are used unscaled,
+    as in the original; the grid predictions are float32. `log` gets epoch 1, every `log_every`-th
+    and the last; with `checkpoint` (a file path) the run saves and resumes there
+    (`nnlab.loop.EpochLoop`), after an epoch only when `checkpoint_every_s` seconds have passed
+    since the last save (an epoch takes milliseconds; saving each one would slow the run by a
+    quarter), and after the last epoch.
     """
-    settings = dict(hidden=list(hidden), activation=activation, optimizer=optimizer, lr=lr, epochs=epochs,
-                    batch_size=batch_size, seed=seed, grid_size=grid_size, grid_range=list(grid_range),
-                    center_radius=center_radius, device=device, threads=threads, init=init)  # fmt: skip
-    dev = setup_run(seed, device, threads)
-    model = build_regressor(hidden, activation)
-    initialise(model, init)
+    dev = setup_run(run)
+    model = build_regressor(run.hidden, run.activation)
+    initialise(model, run.init)
     model = model.to(dev)
-    settings["precision"] = precision = resolve_precision(precision, dev, model)
-    opt = build_optimizer(optimizer, model.parameters(), lr)
+    run = replace(run, precision=resolve_precision(run.precision, dev, model))
+    precision, center_radius = run.precision, run.center_radius
+    opt = build_optimizer(run.optimizer, model.parameters(), run.lr, run.optimizer_options)
     xt = torch.as_tensor(x, dtype=torch.float32, device=dev)
     yt = torch.as_tensor(y, dtype=torch.float32, device=dev)
-    g1, g2 = make_grid(grid_size, *grid_range)
+    g1, g2 = make_grid(run.grid_size, *run.grid_range)
     grid_x = np.stack([g1.ravel(), g2.ravel()], axis=1)
     grid_truth = target(grid_x[:, 0], grid_x[:, 1])
-    shuffler = torch.Generator().manual_seed(seed)
+    shuffler = torch.Generator().manual_seed(run.seed)
     result = RegressionResult(parameters=count_parameters(model), device=str(dev), precision=precision)
     n = len(xt)
-    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(x, y),
+    loop = EpochLoop(run.epochs, model, opt, [shuffler], log, checkpoint, run.checkpoint_settings(), data=(x, y),
                      log_every=log_every, save_every_s=checkpoint_every_s)  # fmt: skip
+
+    def batch_loss(idx):
+        return nn.functional.mse_loss(forward(model, xt[idx], precision).squeeze(1), yt[idx])
+
     for epoch in loop:
-        perm = torch.randperm(n, generator=shuffler).to(dev)
-        loss_sum = torch.zeros((), device=dev)
-        for i in range(0, n, batch_size):
-            idx = perm[i : i + batch_size]
-            out = forward(model, xt[idx], precision).squeeze(1)
-            loss = nn.functional.mse_loss(out, yt[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            loss_sum += loss.detach() * len(idx)
-        train_loss = loss_sum.item() / n
+        train_loss = train_epoch(opt, batch_loss, n, run.batch_size, shuffler, dev)
         if loop.diverged(train_loss):
             break
         pred = predict(model, grid_x, dev)
@@ -192,11 +183,7 @@ def write_regression_run(
     """
     write_rows(history_csv, result.history, HISTORY_FIELDS)
     last = result.history[-1] if result.history else {}
-    final = dict(labels) | {
-        "status": result.status,
-        "epochs_run": len(result.history),
-        "parameters": result.parameters,
-        "precision": result.precision,
+    final = run_facts(result, labels) | {
         "final_train_loss": last.get("train_loss", float("nan")),
         "grid_rmse": result.errors.get("grid_rmse", float("nan")),
         "grid_max_abs": result.errors.get("grid_max_abs", float("nan")),

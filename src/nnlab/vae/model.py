@@ -27,19 +27,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlab.engine import resolve_device, setup_run, to_tensors
+from nnlab.engine import to_tensors
 from nnlab.io import atomic_writer
 from nnlab.loop import EpochLoop
 from nnlab.models import count_parameters, initialise
 from nnlab.optim import build_optimizer
 from nnlab.precision import forward, resolve_precision
+from nnlab.results import run_facts
+from nnlab.run import IF_SET, RunSettings, resolve_device, setup_run
 
 LIKELIHOODS = ("bernoulli", "discretized_logistic")
 LOG_SCALE_MIN = -7.0  # floor of the logistic's log-scale, as in PixelCNN++ (keeps bins finite)
@@ -185,6 +187,17 @@ def bits_per_dim(nats_per_image: float, dims: int) -> float:
     return nats_per_image / (dims * math.log(2))
 
 
+@dataclass(frozen=True, kw_only=True)
+class VAESettings(RunSettings):
+    """A VAE's run (`train_vae`): the settings every run shares, and these."""
+
+    latent_dim: int = 32  # the dimension of z
+    channels: list[int] = (32, 64)  # the encoder's convolution widths (`ConvVAE`)
+    likelihood: str = "bernoulli"  # p(x|z): one of LIKELIHOODS
+    # Adam, as the original; in the checkpoint's settings only when another, as before the VAE took one
+    optimizer: str = field(default="adam", metadata=IF_SET)
+
+
 @dataclass
 class VAEResult:
     history: list[dict] = field(default_factory=list)
@@ -213,44 +226,27 @@ def evaluate_elbo(model: ConvVAE, x: torch.Tensor) -> dict:
 HISTORY_FIELDS = ["epoch", "train_elbo", "train_rec", "train_kl", "test_elbo", "test_rec", "test_kl"]
 
 
-def train_vae(
-    data,
-    latent_dim: int = 32,
-    channels: list[int] = (32, 64),
-    likelihood: str = "bernoulli",
-    lr: float = 1e-3,
-    epochs: int = 10,
-    batch_size: int = 128,
-    seed: int = 0,
-    device: str = "auto",
-    threads: int = 1,
-    log: Callable[[str], None] = print,
-    checkpoint: str | None = None,
-    init: str = "keras",
-    precision: str = "auto",
-) -> VAEResult:
-    """Train a ConvVAE with Adam on -ELBO; per epoch, train (running mean) and test ELBO terms.
+def train_vae(data, run: VAESettings, log: Callable[[str], None] = print, checkpoint: str | None = None) -> VAEResult:
+    """Train a ConvVAE on -ELBO; per epoch, train (running mean) and test ELBO terms.
 
-    With `checkpoint` (a file path) the state is saved after every epoch, and a run started again
-    with the same settings and data resumes from it, with the same result on the CPU as an
-    uninterrupted run (the global RNG that draws the reparameterisation noise is restored too).
-    `precision`: see `nnlab.precision` and `elbo_terms`.
-    `init`: the starting weights, "keras" or "torch" (`nnlab.models.initialise`).
+    `log` gets a line per epoch; with `checkpoint` (a file path) the run saves and resumes there
+    (`nnlab.loop.EpochLoop`; the global RNG that draws the reparameterisation noise is restored
+    too). On `run.precision` see `elbo_terms`.
     """
-    settings = dict(latent_dim=latent_dim, channels=list(channels), likelihood=likelihood, lr=lr, epochs=epochs,
-                    batch_size=batch_size, seed=seed, device=device, threads=threads, init=init)  # fmt: skip
-    dev = setup_run(seed, device, threads)
-    model = ConvVAE(data.image_shape, latent_dim, list(channels), likelihood)
-    initialise(model, init)
+    dev = setup_run(run)
+    model = ConvVAE(data.image_shape, run.latent_dim, list(run.channels), run.likelihood)
+    initialise(model, run.init)
     model = model.to(dev)
-    settings["precision"] = precision = resolve_precision(precision, dev, model)
-    opt = build_optimizer("adam", model.parameters(), lr)
+    run = replace(run, precision=resolve_precision(run.precision, dev, model))
+    batch_size, precision = run.batch_size, run.precision
+    opt = build_optimizer(run.optimizer, model.parameters(), run.lr, run.optimizer_options)
     x_train, _ = to_tensors(data.x_train, data.y_train, dev)
     x_test, _ = to_tensors(data.x_test, data.y_test, dev)
-    shuffler = torch.Generator().manual_seed(seed)
+    shuffler = torch.Generator().manual_seed(run.seed)
     result = VAEResult(parameters=count_parameters(model), device=str(dev), precision=precision, model=model)
     n = len(x_train)
-    loop = EpochLoop(epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
+    settings = run.checkpoint_settings()
+    loop = EpochLoop(run.epochs, model, opt, [shuffler], log, checkpoint, settings, data=(data.x_train, data.x_test))
     for epoch in loop:
         perm = torch.randperm(n, generator=shuffler).to(dev)
         rec_sum = torch.zeros((), device=dev)
@@ -403,11 +399,7 @@ def final_row(result: VAEResult, labels: dict, dims: int) -> dict:
     """The last epoch's test ELBO as nats per image and bits per dimension, with labels and status."""
     last = result.history[-1] if result.history else {}
     elbo = last.get("test_elbo", float("nan"))
-    return dict(labels) | {
-        "status": result.status,
-        "epochs_run": len(result.history),
-        "parameters": result.parameters,
-        "precision": result.precision,
+    return run_facts(result, labels) | {
         "dims": dims,
         "test_elbo": elbo,
         "test_rec": last.get("test_rec", float("nan")),
