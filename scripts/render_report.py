@@ -9,7 +9,7 @@ from nnlab.precision import report_facts
 from nnlab.report import common
 from nnlab.report.benchmarks import measured, totals
 from nnlab.report.build import render
-from nnlab.report.sections import build_report_facts
+from nnlab.report.sections import TASKS, build_report_facts
 from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
@@ -30,7 +30,7 @@ with tee_to(sm.log[0]):
             "title": cfg["report"]["title"],
             "author": cfg["report"]["author"],
             "scale": cfg["scale"],
-            "tasks": list(common.TASKS),
+            "tasks": list(TASKS),
             "sections": sections,
             "unfinished": [t for t in sm.params.registered if t not in sections],
             "missing_inputs": facts["missing"],

@@ -11,14 +11,14 @@ from nnlab.logs import tee_to
 from nnlab.report import common
 from nnlab.report.results_table import headlines, markdown, numbers
 from nnlab.report.sections import build_report_facts
+from nnlab.words import read_words
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
     with open(sm.input.original) as f:
         original = yaml.safe_load(f)
-    with open(sm.input.terms) as f:
-        terms = yaml.safe_load(f)
+    terms = read_words(sm.input.terms)
     inputs = {k: v for k, v in sm.input.items() if k.startswith("task")}
     facts = build_report_facts(inputs, sm.params.config, sm.params.defaults, original, str)
     m = common.machine()

@@ -15,7 +15,9 @@ from nnlab.classification.misclassified import misclassified
 from nnlab.data.synthetic import make_synthetic
 from nnlab.engine import ClassifierSettings, train_classifier, uses_channels_last
 from nnlab.models import Dropout, build_model, count_parameters
+from nnlab.report import networks
 from nnlab.report.build import section_tex
+from nnlab.report.latex import make_env
 from nnlab.report.sections import task30
 from nnlab.results import read_rows, write_predictions, write_rows
 
@@ -154,8 +156,7 @@ def test_section_facts_with_seed_noise(tmp_path):
     c = s["contrast"]
     assert c["diff"] == pytest.approx(0.19) and c["larger_for_cifar"] and c["verdict"] == "differs"
     assert c["original_larger_for_cifar"] and c["convolution_helps_cifar"]
-    assert mnist["known"] == {"cnn": "the network of Keras' mnist_cnn example",
-                              "mlp": "task 28's network, its input size adapted to the images"}  # fmt: skip
+    assert mnist["known"] == {"cnn": "keras_mnist_cnn", "mlp": "task28_mlp"}  # keys: each language words them
     assert s["figure"] == "rel/fig.pdf"
 
     tex = section_tex(ROOT / "report" / "en", "sections/task30.tex.j2", s=s)
@@ -163,7 +164,7 @@ def test_section_facts_with_seed_noise(tmp_path):
     assert "1\\,199\\,882" in tex and "20.00 percentage points" in tex and "19.00 points" in tex
     assert "however the two disagree on the 10\\,000 test images" in tex and "this run agrees" in tex
     assert "different numbers of epochs" in tex  # CIFAR CNN 2 vs MLP 10 epochs
-    assert "lossy" in tex and "mnist\\_cnn" in tex
+    assert "lossy" in tex and "the network of Keras' mnist\\_cnn example" in tex
 
 
 def predictions(path, correct):
@@ -206,14 +207,29 @@ def test_section_mlp_ahead_does_not_explain_why_convolution_helps(tmp_path):
     assert "below the MLP" in tex and "weight sharing" not in tex
 
 
-def test_describe_network():
-    assert task30.describe_network(MNIST_CNN, (28, 28, 1)).startswith(
-        "conv32-conv64 (3x3, valid) - maxpool 2 - dropout 0.25 - dense 128 - dropout 0.5 - dense 10; relu"
+def test_a_network_is_described_once_and_worded_by_each_language():
+    """The layers come from the spec once (nnlab.report.networks); each language's macros.tex.j2 words them."""
+    cnn, mlp = networks.layers(MNIST_CNN, (28, 28, 1)), networks.layers({"kind": "mlp", "hidden": [1024, 256, 256]},
+                                                                        (32, 32, 3))  # fmt: skip
+    assert mlp["widths"] == [3072, 1024, 256, 256, 10]
+    assert [layer["type"] for layer in cnn["layers"]] == ["conv", "maxpool", "dropout", "dense", "dropout", "dense"]
+
+    def words(language, n):
+        env = make_env([ROOT / "report" / language, ROOT / "report"])
+        return env.from_string('((* from "macros.tex.j2" import network *))((( network(n) | latex )))').render(n=n)
+
+    assert words("en", cnn) == (
+        "conv32-conv64 {(}3x3, valid) - maxpool 2 - dropout 0.25 - dense 128 - dropout 0.5 - dense 10; "
+        "relu after each convolution and hidden dense layer"
     )
-    assert task30.describe_network({"kind": "mlp", "hidden": [1024, 256, 256]}, (32, 32, 3)).startswith(
-        "dense 3072-1024-256-256-10"
+    assert words("en", mlp) == "dense 3072-1024-256-256-10; relu hidden units"
+    assert words("ja", cnn).startswith(
+        "畳み込み 32-畳み込み 64（3×3、valid） - 最大値プーリング 2 - ドロップアウト 0.25"
     )
-    assert task30.known_name(CIFAR_CNN | {"dense": [256]}) is None
+    assert (
+        networks.known_name(MNIST_CNN) == "keras_mnist_cnn"
+        and networks.known_name(CIFAR_CNN | {"dense": [256]}) is None
+    )
 
 
 def test_misclassified_draws_across_classes_and_gallery_draws(tmp_path):

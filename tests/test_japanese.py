@@ -10,7 +10,7 @@ import yaml
 from conftest import FIGURE_RULES, ROOT, SMOKE_TITLE, pdf_text, snakemake
 from test_incremental import planned
 
-from nnlab.report.common import TASKS
+from nnlab.report.sections import TASKS
 
 pytestmark = pytest.mark.slow
 

@@ -5,6 +5,8 @@ gradient-norm runs, benchmark files), then the real builders and templates turn 
 """
 
 import re
+import shutil
+import types
 
 import pytest
 import yaml
@@ -19,8 +21,9 @@ from nnlab.report.benchmarks import collect, earlier_attempts, measured, totals
 from nnlab.report.build import render
 from nnlab.report.compile import compile_pdf, overflows
 from nnlab.report.scorecard import claims
-from nnlab.report.sections import SECTIONS, TASKS, build_all, required
+from nnlab.report.sections import MODULES, SECTIONS, TASKS, build_all, required, section
 from nnlab.results import read_rows, write_rows
+from nnlab.words import MissingWord
 
 CFG22 = {"layers": 3, "check_points": 3, "check_range": [-1.5, 1.5], "check_seed": 5, "rtol": 1e-10}
 CFG23 = {
@@ -81,17 +84,18 @@ def benchmark_rows(tmp):
     return collect(sorted(str(root / n) for n in files), root, logs)
 
 
-def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), language="en", original=None):
+def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), language="en", original=None,
+                  report=ROOT / "report"):  # fmt: skip
     cfg = {"scale": scale, "task22": CFG22, "task23": CFG23, "report": {"title": title, "author": "me"}}
     original = original if original is not None else yaml.safe_load((ROOT / "report/original.yaml").read_text())
     sections, missing = build_all(inputs, cfg, original, lambda p: p, list(changed))
     rows = benchmark_rows(tmp)
     tex = tmp / "main.tex"
     render(
-        ROOT / "report" / language,
+        report / language,
         tex,
         {
-            "title": title, "author": "me", "scale": scale, "tasks": list(common.TASKS), "sections": sections, "unfinished": [], "missing_inputs": missing,
+            "title": title, "author": "me", "scale": scale, "tasks": list(TASKS), "sections": sections, "unfinished": [], "missing_inputs": missing,
             "changed": list(changed), "claims": claims(sections, original), "software": common.software(),
             "commit": common.commit(ROOT), "machine": common.machine(), "precision": report_facts("auto"),
             "benchmarks": measured(rows), "benchmark_totals": totals(measured(rows)),
@@ -153,7 +157,7 @@ def test_whole_report_compiles_with_fixture_sections(tmp_path):
     assert "orders of magnitude less gradient to its first layer" in text
     assert "At every depth run, then, the sigmoid network" in text
     # the report as a whole: not-run boxes for the other tasks, references, benchmarks
-    assert text.count("Not run.") == len(common.TASKS) - 2
+    assert text.count("Not run.") == len(TASKS) - 2
     assert "Mölder" in text and "Kingma" in text and "McMahan" in text and "Krizhevsky" in text and "LeCun" in text
     assert "derive_task22" in text and "relu_depth4_seed1" in text and "554.84" not in text and "555" in text
     assert sorted(sections) == [22, 23]
@@ -187,7 +191,7 @@ def test_whole_report_compiles_in_japanese_with_the_same_numbers(tmp_path):
         "参考文献",
     ):
         assert heading in text
-    assert title in text and "検査: 9 件中 9 件が合格。" in text and text.count("未実行。") == len(common.TASKS) - 2
+    assert title in text and "検査: 9 件中 9 件が合格。" in text and text.count("未実行。") == len(TASKS) - 2
     for r in read_rows(inputs["task23_ratios"]):
         assert f"{r['hidden_factor_gmean']:.3f}" in text
 
@@ -235,15 +239,49 @@ def test_changed_settings_list_what_a_scale_reduced():
 
 def test_section_contract_derives_the_registries():
     """Each section module declares its task, title and required inputs; the registries follow."""
-    assert TASKS == common.TASKS == tuple(sorted(SECTIONS)) == (22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33)
+    assert TASKS == tuple(sorted(SECTIONS)) == (22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33)
     config = yaml.safe_load((ROOT / "config.yaml").read_text())
     ja = yaml.safe_load((ROOT / "report/ja/terms.yaml").read_text(encoding="utf-8"))
     for task, module in SECTIONS.items():
-        assert module.TITLE and task in ja["tasks"], task
+        assert module.title and task in ja["tasks"], task
         names = required(task, config)
         assert names and all(n.startswith(f"task{task}_") for n in names), (task, names)
     assert required(33, config) == [f"task33_{d}_{k}" for d in ("mnist", "cifar10") for k in
                                     ("final", "history", "samples", "reconstructions", "elbo")]  # fmt: skip
+
+
+def test_every_section_module_keeps_the_contract():
+    """The results page's members are part of the one contract (nnlab.report.sections), checked for every module."""
+    assert [m.__name__.rsplit(".", 1)[1] for m in MODULES] == [f"task{t}" for t in TASKS]
+    for module in MODULES:
+        s = section(module)
+        assert s.task == module.TASK and s.headline is module.headline and s.build is module.build
+        assert s.original_numbers is getattr(module, "original_numbers", s.original_numbers)
+    # a module that breaks it is refused, naming the module and what is wrong
+    old = types.ModuleType("nnlab.report.sections.task99")
+    old.TASK, old.TITLE, old.REQUIRED = 99, "Old", ("task99_table",)
+    old.build = lambda inputs, cfg, original, rel: {}
+    old.headline = lambda s: {"what": "x", "text": "y"}  # the page's words now come as `terms`
+    with pytest.raises(TypeError, match=r"task99 breaks the section contract.*headline\(s\) should take \(s, terms\)"):
+        section(old)
+    del old.build
+    old.required = lambda config: []
+    with pytest.raises(TypeError, match=r"no build.*either REQUIRED or required\(config\)"):
+        section(old)
+    # a section without its own numbers or reasons: none (the page then names only the reduced settings)
+    plain = SECTIONS[22]  # task 22: the original gives formulas, no numbers
+    assert plain.original_numbers({}, {}) == [] and plain.why({}, {}, {}) == []
+
+
+def test_a_word_missing_from_a_language_stops_the_render_naming_it(tmp_path):
+    """A builder emits keys (here task 23's activations); the language's terms.yaml must word each."""
+    report = tmp_path / "report"
+    shutil.copytree(ROOT / "report", report)
+    terms = report / "en/terms.yaml"
+    terms.write_text(terms.read_text(encoding="utf-8").replace("  relu: ReLU\n", ""), encoding="utf-8")
+    inputs = task22_inputs(tmp_path) | task23_inputs(tmp_path)
+    with pytest.raises(MissingWord, match=rf"{re.escape(str(terms))} has no word for activation\.relu"):
+        render_report(tmp_path, inputs, report=report)
 
 
 def test_a_section_missing_an_input_is_not_run_naming_it(tmp_path):
@@ -254,7 +292,7 @@ def test_a_section_missing_an_input_is_not_run_naming_it(tmp_path):
     body = tex.read_text()
     assert sorted(sections) == [22]
     assert "Some of this task's results are missing" in body and "task23\\_figure" in body
-    assert body.count("\\notrun{") == len(common.TASKS) - 1
+    assert body.count("\\notrun{") == len(TASKS) - 1
     # only an optional input (a dataset's sidecar) and no results: the task did not run, nothing is "missing"
     sections, missing = build_all({"task24_data": "mnist.json"}, {"task24": {}}, {}, str)
     assert sections == {} and missing == {}

@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-import yaml
-
 from nnlab.report.results_table import why
+from nnlab.words import read_words
 
 ROOT = Path(__file__).resolve().parents[1]
-TERMS = yaml.safe_load((ROOT / "report/en/terms.yaml").read_text(encoding="utf-8"))
+TERMS = read_words(ROOT / "report/en/terms.yaml")
 DIFFERS, NOISE = {"verdict": "differs"}, {"verdict": "within noise"}
 
 
@@ -27,7 +26,7 @@ def test_task29_names_what_the_sequential_protocol_gives():
 
 
 def test_task30_names_our_networks_and_lossy_images_only_where_they_are():
-    cifar, mnist = {"lossy": True, "label": "CIFAR-10"}, {"lossy": False, "label": "MNIST"}
+    cifar, mnist = {"lossy": True, "name": "cifar10"}, {"lossy": False, "name": "mnist"}
     cifar["rows"], mnist["rows"] = [{"model": "cnn"}], [{"model": "cnn"}]
     s = {"datasets": [mnist, cifar]}
     on_cifar, on_mnist = why(30, s, cifar["rows"][0], DIFFERS, TERMS), why(30, s, mnist["rows"][0], DIFFERS, TERMS)

@@ -79,13 +79,17 @@ def test_task32_flags_a_non_monotone_table(tmp_path):
 
 def test_task33_facts_and_rendering(tmp_path):
     inputs = fixture_inputs(tmp_path, [-100.0, -99.0, -98.0])
-    s = task33.build(inputs, CFG33, {"cifar10": {"epochs": 30, "verdict": "poor & blurry"}}, lambda p: p)
+    s = task33.build(inputs, CFG33, {"cifar10": {"epochs": 30, "verdict": "could_not_generate"}}, lambda p: p)
     r = s["runs"][0]
     assert r["facts"]["best_epoch"] == 3 and r["facts"]["still_improving"]
     assert r["facts"]["kl_share"] == pytest.approx(0.1)
     tex = render(33, s)
-    assert "still rising" in tex and r"poor \& blurry" in tex and "x/samples.png" in tex
+    assert "still rising" in tex and "could not generate images well (Figure 5)" in tex and "x/samples.png" in tex
     assert "256 probabilities sum to one" in tex and "beats the 8 bits" in tex
+    # the original's verdict is a key each language words; without one, "not reported" in that language
+    s = task33.build(inputs, CFG33, {"cifar10": {"epochs": 30}}, lambda p: p)
+    assert "30 epochs: not reported" in render(33, s)
+    assert "30 エポック: 記載なし" in section_tex(ROOT / "report" / "ja", "sections/task33.tex.j2", s=s)
 
 
 def quality_rows(dataset, samples, se=0.02):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from nnlab.io import write_text
 from nnlab.report import fonts
-from nnlab.report.languages import read_words
 from nnlab.report.latex import make_env
 from nnlab.report.sections import TITLES
+from nnlab.words import read_words
 
 
 def section_tex(template_dir: str | Path, name: str, **context) -> str:

@@ -1,4 +1,4 @@
-"""Report-wide context: the task list, config flattening, software and machine facts."""
+"""Report-wide context: config flattening, software and machine facts."""
 
 from __future__ import annotations
 
@@ -9,25 +9,6 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
-
-LOSS_NAMES = {"mse": "MSE", "cross_entropy": "Cross-entropy"}
-
-
-def __getattr__(name: str):
-    """`TASKS`, the original report's tasks in its order, derives from the section modules
-    (nnlab.report.sections); imported lazily because those modules import this one."""
-    if name == "TASKS":
-        from nnlab.report.sections import TASKS
-
-        return TASKS
-    raise AttributeError(name)
-
-
-def describe_model(spec: dict, inputs: int, outputs: int) -> str:
-    widths = [inputs, *spec.get("hidden", []), outputs]
-    act = spec.get("activation", "relu")
-    hidden = f", {act} hidden units" if spec.get("hidden") else ""
-    return f"MLP {'-'.join(map(str, widths))}{hidden}, softmax output"
 
 
 def flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 
 def languages(report_dir: str | Path) -> list[str]:
     return sorted(p.parent.name for p in Path(report_dir).glob("*/main.tex.j2"))
@@ -22,11 +20,3 @@ def language_dir(report_dir: str | Path, language: str) -> Path:
             f"available: {', '.join(languages(report_dir))}. A new language is a translated copy of report/en."
         )
     return Path(report_dir, language)
-
-
-def read_words(path: str | Path) -> dict:
-    """A language's word list (terms.yaml, figures.yaml); empty when the language has none."""
-    path = Path(path)
-    if not path.exists():
-        return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -55,8 +55,7 @@ def why(task: int, s: dict, row: dict, vs: dict | None, terms: dict, settings_be
     if not vs or vs["verdict"] != "differs":
         return ""
     words = terms["why"]
-    own = getattr(SECTIONS[task], "why", None)
-    parts = own(s, row, words) if own else []
+    parts = SECTIONS[task].why(s, row, terms)
     if s.get("reduced"):
         parts.append(words["reduced beside"] if settings_beside else words["reduced"].format(settings=departures(s)))
     return "; ".join(parts) or words["unexplained"]
@@ -80,8 +79,7 @@ def numbers(sections: dict, terms: dict) -> list[dict]:
     {task, what, ours, original, difference, verdict, why}."""
     rows = []
     for task, s in sorted(sections.items()):
-        listed = getattr(SECTIONS[task], "original_numbers", None)
-        for x in listed(s) if listed else []:
+        for x in SECTIONS[task].original_numbers(s, terms):
             if x["row"].get("original") is not None:
                 rows.append({"task": task, "what": x["what"], **_compared(task, s, x, terms)})
     return rows
@@ -93,7 +91,7 @@ def headlines(sections: dict, claims: list[dict], terms: dict) -> list[dict]:
     claims are judged in `claims`)."""
     rows = []
     for task, s in sorted(sections.items()):
-        x = SECTIONS[task].headline(s)
+        x = SECTIONS[task].headline(s, terms)
         judged = [
             f"{terms['scorecard'][c['verdict']]}: {terms['claims'][c['id']]} — {terms['reasons'].get(c['reason'], c['reason'])}"
             for c in claims

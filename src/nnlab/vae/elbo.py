@@ -100,15 +100,16 @@ def elbo_monte_carlo(
 
 
 def candidate_qs(m: LinearGaussian, x: np.ndarray) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """A few approximate posteriors, from exact to poor: (name, mean, covariance)."""
+    """A few approximate posteriors, from exact to poor: (key, mean, covariance); each language's terms.yaml
+    (`q`) names them."""
     pm, pS = posterior(m, x)
     d = m.d
     return [
-        ("exact posterior p(z|x)", pm, pS),
-        ("mean-field (diagonal of the posterior covariance)", pm, np.diag(np.diag(pS))),
-        ("posterior mean, covariance x 4", pm, 4 * pS),
-        ("posterior mean shifted by 1 per coordinate", pm + 1.0, pS),
-        ("prior N(0, I)", np.zeros(d), np.eye(d)),
+        ("exact", pm, pS),  # the exact posterior p(z|x)
+        ("mean_field", pm, np.diag(np.diag(pS))),  # the diagonal of the posterior covariance
+        ("covariance_x4", pm, 4 * pS),
+        ("mean_shifted", pm + 1.0, pS),  # by 1 per coordinate
+        ("prior", np.zeros(d), np.eye(d)),  # N(0, I)
     ]
 
 

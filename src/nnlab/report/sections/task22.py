@@ -59,7 +59,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): what it measures and this build's value."""
     worst = max(r["max_rel_error"] for r in s["autograd"]) if s["autograd"] else math.nan
     agree = sum(r["agrees"] for r in s["compared"])

@@ -13,7 +13,6 @@ TITLE = "Vanishing gradients"  # English; other languages translate it in report
 REQUIRED = ("task23_derivation", "task23_ratios", "task23_norms", "task23_figure")
 
 PHASES = ("init", "trained")
-NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
 
 
 def _log_compare(a: dict, b: dict) -> dict:
@@ -82,7 +81,6 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
                 deeper.append(
                     {
                         "activation": a,
-                        "name": NAMES.get(a, a),
                         "from": d0,
                         "to": d1,
                         "factor": r1["ratio_first_output_gmean"] / r0["ratio_first_output_gmean"],
@@ -102,7 +100,6 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         "relu_flat": bool(relu_init) and all(0.5 <= r["hidden_factor_gmean"] <= 2 for r in relu_init),
         "seeds": len(cfg["seeds"]),
         "one_depth": len(depths) == 1,
-        "names": {a: NAMES.get(a, a) for a in activations},
         "facts": facts,
         "depths": depths,
         "activations": activations,
@@ -116,11 +113,11 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): the gradient-norm ratio at initialisation."""
     p = next((p for p in s["pairs"] if p["phase"] == "init"), None)
     if not p:
         return {"what": "first-layer / output gradient norm at initialisation", "text": "–"}
     return {"what": f"first-layer / output gradient norm at initialisation, depth {p['depth']}",
-            "text": f"sigmoid {p['sigmoid']['ratio_first_output_gmean']:.1e}, "
-                    f"ReLU {p['relu']['ratio_first_output_gmean']:.2g}"}  # fmt: skip
+            "text": f"{terms['activation']['sigmoid']} {p['sigmoid']['ratio_first_output_gmean']:.1e}, "
+                    f"{terms['activation']['relu']} {p['relu']['ratio_first_output_gmean']:.2g}"}  # fmt: skip

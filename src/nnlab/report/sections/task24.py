@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nnlab.report.common import LOSS_NAMES, describe_model
+from nnlab.report import networks
 from nnlab.report.discussion import compare, n_test, run_predictions
 from nnlab.results import read_rows
 
@@ -20,7 +20,6 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     n = n_test(inputs.get("task24_data"))
     by_loss = {r["loss"]: r for r in rows}
     for r in rows:
-        r["name"] = LOSS_NAMES.get(r["loss"], r["loss"])
         r["original"] = original.get(r["loss"])
         r["delta"] = r["test_accuracy_mean"] - r["original"] if r["original"] is not None else None
     facts = None
@@ -36,7 +35,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         facts["early"] = compare(by_loss["cross_entropy"], by_loss["mse"], "first_test_accuracy", n=n)
     return {
         "setup": cfg,
-        "model": describe_model(cfg["model"], 784, 10),
+        "model": networks.mlp(cfg["model"], 784, 10),
         "seeds": len(cfg["seeds"]),
         "rows": rows,
         "facts": facts,
@@ -44,13 +43,13 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def original_numbers(s: dict) -> list[dict]:
+def original_numbers(s: dict, terms: dict) -> list[dict]:
     """Each of the original's numbers beside ours: what, our summary row, its test images."""
     n = s["facts"]["n"] if s["facts"] else None
-    return [{"what": f"test accuracy, {r['name']}", "row": r, "n": n} for r in s["rows"]]
+    return [{"what": f"test accuracy, {terms['loss'][r['loss']]}", "row": r, "n": n} for r in s["rows"]]
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): the cross-entropy's test accuracy."""
-    numbers = original_numbers(s)
+    numbers = original_numbers(s, terms)
     return next((x for x in numbers if x["row"]["loss"] == "cross_entropy"), numbers[0])

@@ -93,7 +93,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): the final training loss and when it settled."""
     f = s["facts"]
     mean, sd = f["final_loss"]

@@ -75,15 +75,15 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def original_numbers(s: dict) -> list[dict]:
+def original_numbers(s: dict, terms: dict) -> list[dict]:
     """Each of the original's numbers beside ours: what, our summary row, its test images."""
     n = (s["facts"]["best_vs"] or {}).get("n")
     return [{"what": f"test accuracy, width {r['width']:,}", "row": r, "n": n} for r in s["rows"]]
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): the best width's test accuracy."""
-    best = next((x for x in original_numbers(s) if x["row"] is s["facts"]["best"]), None)
+    best = next((x for x in original_numbers(s, terms) if x["row"] is s["facts"]["best"]), None)
     if best is None:
         return {"what": "test accuracy, best width", "text": "–"}
     return best | {"what": f"test accuracy, best width ({best['row']['width']:,})"}

@@ -6,7 +6,7 @@ import math
 import statistics
 
 from nnlab import significance as sig
-from nnlab.report.common import describe_model
+from nnlab.report import networks
 from nnlab.results import read_rows
 
 TASK = 28
@@ -83,7 +83,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     curve = read_rows(inputs["task28_curve"])
     return {
         "setup": cfg,
-        "model": describe_model(cfg["model"], 784, 10),
+        "model": networks.mlp(cfg["model"], 784, 10),
         "seeds": len(cfg["seeds"]),
         "summary": table[0] if table else None,
         "facts": overfitting_facts(curve),
@@ -91,7 +91,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): the test accuracy after the last epoch."""
     f = s["facts"]
     return {"what": f"test accuracy after {f['epochs']} epochs (best {f['best_acc']:.4f} at epoch {f['best_acc_epoch']})",

@@ -6,8 +6,7 @@ from __future__ import annotations
 import math
 
 from nnlab import significance as sig
-from nnlab.classification.optstudy import NAMES
-from nnlab.report.common import describe_model
+from nnlab.report import networks
 from nnlab.report.discussion import compare, run_predictions, versus_original
 from nnlab.results import read_rows
 
@@ -96,8 +95,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     sweep = read_rows(inputs["task29_sweep"])
     for r in rows:
         opt = r["optimizer"]
-        r["name"] = NAMES.get(opt, opt)
-        r["original"] = original.get(opt) if opt in NAMES else None
+        r["original"] = original.get(opt) if opt != "epochs" else None
         r["all_diverged"] = r["runs"] == r["diverged"]
         r["delta"] = None if r["original"] is None or r["all_diverged"] else r["test_accuracy_mean"] - r["original"]
         r["constant"] = not _nan(r["top_class_share_min"]) and r["top_class_share_min"] >= CONSTANT
@@ -140,10 +138,12 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         if len(ranked) > 1:
             first, second = ranked[0]["optimizer"], ranked[1]["optimizer"]
             facts["runner_up"] = compare(ranked[0], ranked[1], n=n, correct=(correct.get(first), correct.get(second)))
-        done = [o for o in original if o in NAMES and original[o] is not None and o in {r["optimizer"] for r in rows}]
+        done = [
+            o for o in original if o != "epochs" and original[o] is not None and o in {r["optimizer"] for r in rows}
+        ]
         if done:
             orig_winner = max(done, key=lambda o: original[o])
-            facts["original_winner"] = NAMES.get(orig_winner, orig_winner)
+            facts["original_winner"] = orig_winner
             facts["same_winner"] = orig_winner == ranked[0]["optimizer"]
             # the headline: our best accuracy against the original's best
             w = ranked[0]
@@ -170,7 +170,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         facts["sweep_winner"] = best
     return {
         "setup": cfg,
-        "model": describe_model(cfg["model"], 784, 10),
+        "model": networks.mlp(cfg["model"], 784, 10),
         "seeds": len(cfg["seeds"]),
         "sweep_seeds": len(cfg["sweep"]["seeds"]),
         "rows": rows,
@@ -185,23 +185,25 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def original_numbers(s: dict) -> list[dict]:
+def original_numbers(s: dict, terms: dict) -> list[dict]:
     """Each of the original's numbers beside ours: what, our summary row, its test images."""
     n = (s["facts"].get("winner_vs") or {}).get("n")
-    return [{"what": f"test accuracy, {r['name']}", "row": r, "n": n} for r in s["rows"] if not r["all_diverged"]]
+    return [{"what": f"test accuracy, {terms['optimizers'][r['optimizer']]}", "row": r, "n": n}
+            for r in s["rows"] if not r["all_diverged"]]  # fmt: skip
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): Adam, the original's best."""
-    adam = next((x for x in original_numbers(s) if x["row"]["optimizer"] == "adam"), None)
+    adam = next((x for x in original_numbers(s, terms) if x["row"]["optimizer"] == "adam"), None)
+    name = terms["optimizers"]["adam"]
     if adam is None:
-        return {"what": "test accuracy, Adam", "text": "–"}
-    return adam | {"what": "test accuracy, Adam (the original's best)"}
+        return {"what": f"test accuracy, {name}", "text": "–"}
+    return adam | {"what": f"test accuracy, {name} (the original's best)"}
 
 
-def why(s: dict, row: dict, words: dict) -> list[str]:
+def why(s: dict, row: dict, terms: dict) -> list[str]:
     """What this section's facts say of a row that differs from the original's: the other protocol."""
     if not row.get("seq_runs"):
         return []
     agrees = "sequential agrees" if row["seq_agrees"] else "sequential differs"
-    return [words[agrees].format(accuracy=f"{row['seq_test_accuracy_mean']:.4f}")]
+    return [terms["why"][agrees].format(accuracy=f"{row['seq_test_accuracy_mean']:.4f}")]

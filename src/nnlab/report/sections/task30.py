@@ -6,6 +6,7 @@ import json
 import math
 
 from nnlab import significance as sig
+from nnlab.report import networks
 from nnlab.report.discussion import compare, run_predictions
 from nnlab.results import read_rows
 
@@ -14,53 +15,7 @@ TITLE = "Convolutional vs dense networks on MNIST and CIFAR-10"  # English; othe
 # The inputs without which the section cannot be built (optional: the datasets' sidecars and each run's per-image predictions).
 REQUIRED = ("task30_table", "task30_misclassified")
 
-DATASETS = {"mnist": ("MNIST", (28, 28, 1)), "cifar10": ("CIFAR-10", (32, 32, 3))}
-MODELS = {"cnn": "CNN (convolution)", "mlp": "MLP (dense only)"}
-# Well-known networks, named in the setup when a spec is exactly one of them.
-KNOWN = [
-    (
-        {"kind": "cnn", "conv": [[32, 64]], "kernel": 3, "padding": "valid", "pool": 2,
-         "conv_dropout": 0.25, "dense": [128], "dense_dropout": 0.5},
-        "the network of Keras' mnist_cnn example",
-    ),
-    (
-        {"kind": "cnn", "conv": [[32, 32], [64, 64]], "kernel": 3, "padding": "same", "pool": 2,
-         "conv_dropout": 0.25, "dense": [512], "dense_dropout": 0.5},
-        "a small VGG-style network (two blocks of two 3x3 convolutions), close to Keras' cifar10_cnn "
-        "example, which leaves the second convolution of each block unpadded",
-    ),
-    ({"kind": "mlp", "hidden": [1024, 256, 256]}, "task 28's network, its input size adapted to the images"),
-]  # fmt: skip
-
-
-def known_name(spec: dict) -> str | None:
-    """The name of a well-known network if `spec` is exactly it (default activation relu)."""
-    plain = {k: v for k, v in spec.items() if not (k == "activation" and v == "relu")}
-    return next((name for known, name in KNOWN if known == plain), None)
-
-
-def describe_network(spec: dict, image_shape: tuple[int, int, int], n_out: int = 10) -> str:
-    """A spec as one line of layers, e.g. "conv32-conv64 (3x3, valid) - maxpool 2 - dropout 0.25 - ...; relu ...".
-
-    The layer sizes come from the spec alone (same arithmetic as `nnlab.models.build_cnn`).
-    """
-    act = spec.get("activation", "relu")
-    if spec.get("kind", "mlp") == "mlp":
-        widths = [math.prod(image_shape), *spec.get("hidden", []), n_out]
-        return f"dense {'-'.join(map(str, widths))}; {act} hidden units"
-    k, pad, pool = spec.get("kernel", 3), spec.get("padding", "valid"), spec.get("pool", 2)
-    parts = []
-    for block in spec["conv"]:
-        parts.append(f"{'-'.join(f'conv{c}' for c in block)} ({k}x{k}, {pad})")
-        parts.append(f"maxpool {pool}")
-        if spec.get("conv_dropout"):
-            parts.append(f"dropout {spec['conv_dropout']}")
-    for d in spec.get("dense", []):
-        parts.append(f"dense {d}")
-        if spec.get("dense_dropout"):
-            parts.append(f"dropout {spec['dense_dropout']}")
-    parts.append(f"dense {n_out}")
-    return " - ".join(parts) + f"; {act} after each convolution and hidden dense layer"
+SHAPES = {"mnist": (28, 28, 1), "cifar10": (32, 32, 3)}  # each dataset's image shape
 
 
 def gap(cnn: dict, mlp: dict, n_test: int, correct=None) -> dict:
@@ -76,7 +31,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     correct = run_predictions(inputs, "task30_run_predictions_")  # "<dataset>_<model>" -> per-seed correctness
     datasets = []
     for name in cfg["datasets"]:
-        label, shape = DATASETS[name]
+        shape = SHAPES[name]
         meta = json.loads(open(inputs[f"task30_data_{name}"]).read()) if f"task30_data_{name}" in inputs else {}
         n_test = sum(meta.get("counts", {}).get("test", []))
         orig = original.get(name, {})
@@ -84,17 +39,15 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         for r in rows:
             if r["dataset"] != name:
                 continue
-            r["name"] = MODELS.get(r["model"], r["model"])
             r["epochs"] = cfg["epochs"][name][r["model"]]
             r["original"] = orig.get(r["model"])
             r["delta"] = r["test_accuracy_mean"] - r["original"] if r["original"] is not None else None
             by_model[r["model"]] = r
         d = {
             "name": name,
-            "label": label,
             "rows": [by_model[m] for m in cfg["models"] if m in by_model],
-            "networks": {m: describe_network(cfg["architectures"][m][name], shape) for m in cfg["models"]},
-            "known": {m: known_name(cfg["architectures"][m][name]) for m in cfg["models"]},
+            "networks": {m: networks.layers(cfg["architectures"][m][name], shape) for m in cfg["models"]},
+            "known": {m: networks.known_name(cfg["architectures"][m][name]) for m in cfg["models"]},
             # the kind of source only: where the files sat on the building machine is not the reader's business
             # ("idx files under /data" -> "idx files"; "download with torchvision into /x" -> "download")
             "source": " ".join(meta.get("source", "unknown").split(" under ")[0].split(" with ")[0].split()),
@@ -141,21 +94,23 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def original_numbers(s: dict) -> list[dict]:
+def original_numbers(s: dict, terms: dict) -> list[dict]:
     """Each of the original's numbers beside ours: what, our summary row, its test images."""
-    return [{"what": f"test accuracy, {r['name']}, {d['label']}", "row": r, "n": d["n_test"]}
-            for d in s["datasets"] for r in d["rows"]]  # fmt: skip
+    return [{"what": f"test accuracy, {terms['models'][r['model']]}, {terms['datasets'][d['name']]}", "row": r,
+             "n": d["n_test"]} for d in s["datasets"] for r in d["rows"]]  # fmt: skip
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): the CNN on CIFAR-10 (on the first dataset without it)."""
     d = next((d for d in s["datasets"] if d["name"] == "cifar10"), s["datasets"][0])
     row = next((r for r in d["rows"] if r["model"] == "cnn"), d["rows"][0])
-    return next(x for x in original_numbers(s) if x["row"] is row)
+    return next(x for x in original_numbers(s, terms) if x["row"] is row)
 
 
-def why(s: dict, row: dict, words: dict) -> list[str]:
+def why(s: dict, row: dict, terms: dict) -> list[str]:
     """What this section's facts say of a row that differs from the original's: the networks are
     ours, and lossy images where the dataset came as JPEG."""
     d = next((d for d in s["datasets"] if any(r is row for r in d["rows"])), None)
-    return [words["our networks"]] + ([words["lossy"].format(dataset=d["label"])] if d and d["lossy"] else [])
+    words = terms["why"]
+    lossy = [words["lossy"].format(dataset=terms["datasets"][d["name"]])] if d and d["lossy"] else []
+    return [words["our networks"], *lossy]

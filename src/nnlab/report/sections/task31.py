@@ -65,7 +65,7 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): how well the 2-D code separates the digits."""
     vals = [r["knn_selected"] for r in s["rows"] if r["method"] != "pca"]
     mean = sum(vals) / len(vals) if vals else math.nan

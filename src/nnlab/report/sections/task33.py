@@ -18,8 +18,6 @@ def required(config: dict) -> list[str]:
     return [f"task33_{ds}_{k}" for ds in config.get("task33", {}).get("datasets", {}) for k in FILES]
 
 
-DATASET_NAMES = {"mnist": "MNIST", "cifar10": "CIFAR-10"}
-LIKELIHOOD_NAMES = {"bernoulli": "Bernoulli", "discretized_logistic": "discretised logistic"}
 PLATEAU = 0.01  # a last-epoch change under 1 % of the gain since epoch 1 counts as flat
 
 
@@ -74,13 +72,11 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
         runs.append(
             final
             | {
-                "name": DATASET_NAMES.get(ds, ds),
-                "likelihood_name": LIKELIHOOD_NAMES.get(final["likelihood"], final["likelihood"]),
                 "proper": final["likelihood"] == "discretized_logistic",
                 "neg_elbo": -final["test_elbo"],
                 "epochs_config": cfg["datasets"][ds]["epochs"],
                 "original_epochs": orig.get("epochs"),
-                "original_verdict": orig.get("verdict", "not reported"),
+                "original_verdict": orig.get("verdict"),  # a key of terms.yaml `original_verdict`; None: not reported
                 "facts": curve_facts(history),
                 "figures": {k: rel(inputs[f"task33_{ds}_{k}"]) for k in ("samples", "reconstructions", "elbo")},
                 "dataset": ds,
@@ -97,7 +93,9 @@ def build(inputs: dict, cfg: dict, original: dict, rel) -> dict:
     }
 
 
-def headline(s: dict) -> dict:
+def headline(s: dict, terms: dict) -> dict:
     """The task at a glance (the results page): the test negative ELBO per dataset."""
-    parts = [f"{r['name']} {r['test_bits_per_dim']:.3f}" for r in s["runs"] if r["status"] == "ok"]
+    parts = [
+        f"{terms['datasets'][r['dataset']]} {r['test_bits_per_dim']:.3f}" for r in s["runs"] if r["status"] == "ok"
+    ]
     return {"what": "test negative ELBO, bits per dimension", "text": ", ".join(parts) or "–"}
