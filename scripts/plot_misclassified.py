@@ -4,15 +4,15 @@ Inputs: `predictions` (one CSV per entry of params.runs, same order), `npz`/`met
 per entry of params.datasets). Params: runs [{dataset, model}], datasets, per_model (images per row).
 """
 
-from nnlab.classification.figures import gallery
+from nnlab.classification.figures import class_word, gallery
 from nnlab.classification.misclassified import misclassified
 from nnlab.data import load_cache
 from nnlab.logs import tee_to
-from nnlab.plots import use_language
+from nnlab.plots import use_language, word
 from nnlab.results import read_rows
 
 sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
-NAMES = {"cnn": "CNN", "mlp": "MLP", "mnist": "MNIST", "cifar10": "CIFAR-10"}
+
 
 with tee_to(sm.log[0]):
     use_language(sm.input.figure_words)
@@ -22,11 +22,13 @@ with tee_to(sm.log[0]):
         ds = data[run["dataset"]]
         shown, wrong = misclassified(read_rows(csv), sm.params.per_model)
         panels.append({
-            "title": f"{NAMES[run['dataset']]} {NAMES[run['model']]}\n{wrong} of {len(ds.y_test)} wrong",
+            "title": word("misclassified_title", dataset=word(f"names.{run['dataset']}"),
+                          model=word(f"names.{run['model']}"), wrong=wrong, total=len(ds.y_test)),
             "images": ds.x_test[[r["index"] for r in shown]],
             # two lines: CIFAR-10's class names side by side overrun the narrow columns at 8 pt
-            "captions": [f"{ds.classes[r['label']]}\n$\\to${ds.classes[r['prediction']]}" for r in shown],
-            "note": "no errors",
+            "captions": [word("misclassified_caption", label=class_word(ds.classes[r["label"]]),
+                              prediction=class_word(ds.classes[r["prediction"]])) for r in shown],
+            "note": word("no_errors"),
         })  # fmt: skip
         print(f"{run}: {wrong} misclassified, showing {len(shown)}")
     gallery(panels, sm.output.figure, sm.params.per_model)

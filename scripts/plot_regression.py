@@ -1,7 +1,7 @@
 """Task 25 figures: the learned surface vs the true function, and the loss curves (plot_task25)."""
 
 from nnlab.logs import tee_to
-from nnlab.plots import use_language
+from nnlab.plots import use_language, word
 from nnlab.regression.figures import loss_curves, surface
 from nnlab.results import read_rows
 
@@ -11,5 +11,5 @@ with tee_to(sm.log[0]):
     use_language(sm.input.figure_words)
     surface(sm.input.grid, sm.output.surface)
     baseline = read_rows(sm.input.table)[0]["target_variance"]
-    curves = {f"seed {s}": h for s, h in zip(sm.params.seeds, sm.input.history, strict=True)}
+    curves = {word("seed", seed=s): h for s, h in zip(sm.params.seeds, sm.input.history, strict=True)}
     loss_curves(curves, sm.output.loss, claim_epoch=sm.params.claim_epoch, baseline=baseline)

@@ -8,4 +8,4 @@ sm = snakemake  # noqa: F821 - injected by Snakemake's script: directive
 
 with tee_to(sm.log[0]):
     use_language(sm.input.figure_words)
-    elbo_curves(sm.input.history, sm.output.elbo, sm.params.title)
+    elbo_curves(sm.input.history, sm.output.elbo, **sm.params.title)  # title: its dataset and likelihood

@@ -45,6 +45,15 @@ def snakemake(workdir: Path, *args, check=True, env=None, timeout=900):
     return proc
 
 
+@pytest.fixture(autouse=True)
+def english_figures():
+    """A figure drawn in a test is labelled in English (report/en/figures.yaml), as a job's would be
+    after `nnlab.plots.use_language`; a test that switches language is undone here."""
+    from nnlab.plots import use_language
+
+    use_language(ROOT / "report/en/figures.yaml")
+
+
 @pytest.fixture(scope="session")
 def smoke_build(tmp_path_factory, worker_id):
     """One full smoke build shared by the end-to-end tests, read-only (a test that changes a build works

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, pdf_text
 
 from nnlab.classification.curves import CURVE_FIELDS, mean_curve
 from nnlab.classification.figures import metric_vs_setting
@@ -150,12 +150,14 @@ def test_epochs_for_accepts_string_keys():
 
 def test_accuracy_vs_width_figure(tmp_path):
     write_rows(tmp_path / "t.csv", [summary_row(10, 0.93, 0.002), summary_row(1000, 0.98, 0.001)])
-    metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "f.pdf", original=ORIGINAL["task27"], logx=True)
+    kw = {"logx": True, "xlabel": "hidden_units"}  # the rule's label: a key of the figure words
+    metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "f.pdf", original=ORIGINAL["task27"], **kw)
     assert (tmp_path / "f.pdf").read_bytes().startswith(b"%PDF")
-    metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "n.pdf", logx=True, notes={1000: "1 epoch", 5: "absent"})
+    assert "hidden units" in pdf_text(tmp_path / "f.pdf") and "original report" in pdf_text(tmp_path / "f.pdf")
+    metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "n.pdf", notes={1000: "1 epoch", 5: "absent"}, **kw)
     assert (tmp_path / "n.pdf").read_bytes() != (tmp_path / "f.pdf").read_bytes()
     first = (tmp_path / "f.pdf").read_bytes()
-    metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "f.pdf", original=ORIGINAL["task27"], logx=True)
+    metric_vs_setting(tmp_path / "t.csv", "width", tmp_path / "f.pdf", original=ORIGINAL["task27"], **kw)
     assert (tmp_path / "f.pdf").read_bytes() == first  # no timestamps: reruns are byte-identical
 
 
@@ -240,11 +242,12 @@ def test_epochs_by_width_is_validated():
 
 
 def test_epoch_axes_get_whole_number_ticks(tmp_path):
-    from nnlab.plots import figure, save
+    from nnlab.plots import epoch_axis, figure, save
 
     fig, ax = figure()
     ax.plot([1, 2, 3], [0.5, 0.6, 0.7])
-    ax.set_xlabel("epoch")
+    epoch_axis(ax)
+    assert ax.get_xlabel() == "epoch"  # the word in the figure's language
     save(fig, tmp_path / "f.pdf")
     ticks = [t for t in ax.get_xticks() if 1 <= t <= 3]
     assert ticks and all(float(t).is_integer() for t in ticks)  # no 1.5, 2.5 between the epochs

@@ -5,14 +5,13 @@ Every figure is drawn at the size it prints (`figure`: a fraction of the report'
 templates include it at that natural size, unscaled, so its type prints at the sizes set here: 8 pt and
 up. `save` refuses a figure wider than the text or with smaller type.
 
-Figures are drawn with English labels; `use_language` makes `save` rewrite every text of a figure
-(axis labels, titles, legends) with a language's words, report/<lang>/figures.yaml.
+Every text of a figure (axis labels, titles, legends) is `word(key, ...)`: the words of the language that
+`use_language` loaded (report/<lang>/figures.yaml, every key in every language, English included).
 """
 
 from __future__ import annotations
 
 import io
-import re
 import subprocess
 from pathlib import Path
 
@@ -21,10 +20,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
-import yaml  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from nnlab.io import write_bytes  # noqa: E402
+from nnlab.words import MissingWord, Words, read_words  # noqa: E402
 
 # The report's text width: A4 less two 2.5 cm margins (report/preamble.tex.j2, geometry).
 TEXT_WIDTH_IN = (210 - 2 * 25) / 25.4
@@ -42,18 +41,15 @@ plt.rcParams.update(
     }
 )
 
-_WORDS: list[tuple[re.Pattern, str]] = []  # (English label, as a pattern; its translation)
+_TEXT: Words | None = None  # the figures' words in the language of use_language
 
 
 def use_language(path) -> None:
-    """Label this process's figures in a language. `path`: its report/<lang>/figures.yaml, with `fonts`,
-    families tried in order for each character, and `text`, English label -> translation, where
-    `{}` stands for any text (e.g. "{} (test)" -> "{}（テスト）"); the first match wins. Empty: English."""
-    words = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    _WORDS.clear()
-    for english, translation in (words.get("text") or {}).items():
-        pattern = "^" + re.escape(english).replace(r"\{\}", "(.+?)") + "$"
-        _WORDS.append((re.compile(pattern, re.S), translation))
+    """Label this process's figures in a language. `path`: its report/<lang>/figures.yaml, with `text`,
+    the words by key (`word`), and optionally `fonts`, families tried in order for each character."""
+    global _TEXT
+    words = read_words(path)
+    _TEXT = words["text"]
     families = words.get("fonts")
     if families:
         known = {f.name for f in font_manager.fontManager.ttflist}
@@ -68,21 +64,31 @@ def use_language(path) -> None:
                     font_manager.fontManager.addfont(f)
         plt.rcParams["font.family"] = list(families)
         plt.rcParams["pdf.fonttype"] = 42  # embedded TrueType: CJK stays text (Type 3 would draw it as shapes)
+    else:  # matplotlib's own (a process that switches back from a language with fonts)
+        plt.rcParams["font.family"] = matplotlib.rcParamsDefault["font.family"]
+        plt.rcParams["pdf.fonttype"] = matplotlib.rcParamsDefault["pdf.fonttype"]
 
 
-def translate(text: str) -> str:
-    """`text` in the language of `use_language` (unchanged when it has no translation). In a
-    translation, `{}` is the next matched piece and `{2}` the third, each itself translated."""
-    for pattern, translation in _WORDS:
-        m = pattern.match(text)
-        if m:
-            return _fill(translation, [translate(g) for g in m.groups()])
-    return text
+def word(key: str, **fields) -> str:
+    """The text of `key` (a dotted path such as "names.mnist") in the language of `use_language`, its
+    `{field}`s filled from `fields` (numbers come formatted: every language prints them alike). A text
+    without fields is used as written, so its TeX braces need no doubling."""
+    if _TEXT is None:
+        raise RuntimeError("no figure language: call nnlab.plots.use_language(report/<lang>/figures.yaml) first")
+    text = _TEXT.at(key)
+    if not fields:
+        return text
+    try:
+        return text.format_map(fields)
+    except (KeyError, IndexError) as err:
+        given = ", ".join(sorted(fields))
+        raise MissingWord(f"{_TEXT._source}: text.{key} = {text!r} asks for {err}; the figure gives {given}") from None
 
 
-def _fill(translation: str, pieces: list[str]) -> str:
-    order = iter(range(len(pieces)))
-    return re.sub(r"\{(\d*)\}", lambda k: pieces[int(k.group(1)) if k.group(1) else next(order)], translation)
+def epoch_axis(ax) -> None:
+    """An x axis of epochs: labelled so, whole numbers only (no tick at 2.5)."""
+    ax.set_xlabel(word("epoch"))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
 
 
 def figure(width: float = 1.0, height: float = 2.6, nrows: int = 1, ncols: int = 1, **kw):
@@ -113,13 +119,6 @@ def save(fig, path) -> None:
     """Render in memory, then write atomically (`nnlab.io.write_bytes`: on a full disk matplotlib's
     PDF writer fails with an unrelated AttributeError). The file is exactly the figure's size."""
     check_print_size(fig, path)
-    for ax in fig.axes:  # epochs are whole numbers: no tick at 2.5
-        if ax.get_xlabel() == "epoch":
-            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    if _WORDS:
-        for t in fig.findobj(matplotlib.text.Text):
-            if t.get_text():
-                t.set_text(translate(t.get_text()))
     buf, fmt = io.BytesIO(), Path(path).suffix[1:]
     # No timestamps in the file, so an unchanged figure is byte-identical on rerun.
     fig.savefig(buf, format=fmt, metadata={"CreationDate": None} if fmt == "pdf" else None)

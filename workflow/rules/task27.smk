@@ -76,10 +76,10 @@ rule plot_task27:
         runtime=5,
     params:
         x="width",
-        xlabel="hidden units",
+        xlabel="hidden_units",
         original_key="task27",
         logx=True,
-        notes=tasks.t27_epoch_notes(config),  # widths that trained fewer epochs are labelled
+        epochs_notes=tasks.t27_epoch_notes(config),  # widths that trained other epochs are labelled with them
     message:
         "Plotting task 27 accuracy against width"
     script:

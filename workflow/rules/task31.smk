@@ -119,8 +119,8 @@ rule plot_task31:
         seeds=T31["seeds"],
         classes=T31["digits"],
         per_class=T31["per_class"],
-        titles={"ae": f"autoencoder (seed {T31['seeds'][0]})", "pca": "PCA"},
-        loss_label={"bce": "binary cross-entropy per pixel", "mse": "MSE per pixel"}[T31["loss"]],
+        titles={"ae": "autoencoder_seed", "pca": "pca"},
+        loss_label=f"{T31['loss']}_per_pixel",
     message:
         "Plotting task 31: latent scatter (autoencoder vs PCA) and the autoencoder's loss"
     script:

@@ -90,7 +90,7 @@ rule plot_task33:
         mem_mb=1000,
         runtime=5,
     params:
-        title=lambda wc: f"{wc.dataset}, {T33['datasets'][wc.dataset]['likelihood']} likelihood",
+        title=lambda wc: {"dataset": wc.dataset, "likelihood": T33["datasets"][wc.dataset]["likelihood"]},
     message:
         "Plotting task 33's ELBO terms per epoch for {wildcards.dataset}"
     script:

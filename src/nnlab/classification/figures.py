@@ -10,19 +10,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
-from nnlab.classification.optstudy import NAMES
-from nnlab.plots import figure, save
+from nnlab.plots import epoch_axis, figure, save, word
 from nnlab.results import read_rows
 
 # Tasks 24 and 28
 
 
-def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | None = None) -> None:
+def learning_curves(groups: dict[str, list], metric: str, path) -> None:
     """Train (dashed) and test (solid) `metric` per epoch, mean over seeds with a ±1 std band.
 
-    `groups` maps a label (e.g. "cross_entropy") to the history CSVs of its seeds.
+    `groups` maps a name (a key of the figure words' `names`, e.g. "cross_entropy") to the history CSVs
+    of its seeds; `metric` ("accuracy", "loss") is the y axis's key too.
     """
     fig, ax = figure(0.49, 2.4)  # two side by side
     for i, (label, csvs) in enumerate(groups.items()):
@@ -34,11 +33,12 @@ def learning_curves(groups: dict[str, list], metric: str, path, ylabel: str | No
         for split, style in (("train", "--"), ("test", "-")):
             vals = np.array([[row[f"{split}_{metric}"] for row in r[:n]] for r in runs])
             mean, std = vals.mean(0), vals.std(0)
-            ax.plot(epochs, mean, style, color=f"C{i}", label=f"{label} ({split})")
+            name = word("curve", label=word(f"names.{label}"), split=word(split))
+            ax.plot(epochs, mean, style, color=f"C{i}", label=name)
             if len(runs) > 1:
                 ax.fill_between(epochs, mean - std, mean + std, color=f"C{i}", alpha=0.2, lw=0)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel or metric.replace("_", " "))
+    epoch_axis(ax)
+    ax.set_ylabel(word(metric))
     ax.grid(alpha=0.3)
     ax.legend()
     save(fig, path)
@@ -55,10 +55,10 @@ def metric_vs_setting(
     original: dict | None = None,
     logx: bool = False,
     xlabel: str | None = None,
-    ylabel: str | None = None,
     notes: dict | None = None,
 ) -> None:
-    """`metric` mean ± std over seeds (from a summary table) against column `x`.
+    """`metric` mean ± std over seeds (from a summary table) against column `x`; the axes are labelled by
+    the words of `xlabel` (a key; default `x`) and `metric`.
 
     `original` maps x values to the original report's numbers, drawn as separate markers;
     `notes` maps x values to a short text written beside this run's point (e.g. "1 epoch").
@@ -69,7 +69,7 @@ def metric_vs_setting(
     mean = np.array([r[f"{metric}_mean"] for r in rows], dtype=float)
     std = np.array([r[f"{metric}_std"] for r in rows], dtype=float)
     several = any(r.get("runs", 1) > 1 for r in rows)  # one seed: no spread to draw or name
-    label = "this run (mean ± std over seeds)" if several else "this run"
+    label = word("this_run_seeds" if several else "this_run")
     ax.errorbar(xs, mean, yerr=std if several else None, fmt="o-", color="C0", capsize=3, label=label)
     for key, text in (notes or {}).items():
         hit = [r for r in rows if float(r[x]) == float(key)]
@@ -79,11 +79,11 @@ def metric_vs_setting(
     if original:
         ox = sorted(float(k) for k in original)
         oy = [original[k] for k in sorted(original, key=float)]
-        ax.plot(ox, oy, "s--", color="C1", mfc="none", label="original report")
+        ax.plot(ox, oy, "s--", color="C1", mfc="none", label=word("original_report"))
     if logx:
         ax.set_xscale("log")
-    ax.set_xlabel(xlabel or x)
-    ax.set_ylabel(ylabel or metric.replace("_", " "))
+    ax.set_xlabel(word(xlabel or x))
+    ax.set_ylabel(word(metric))
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     save(fig, path)
@@ -93,7 +93,7 @@ def metric_vs_setting(
 
 
 def _name(opt: str) -> str:
-    return NAMES.get(opt, opt)
+    return word(f"names.{opt}")
 
 
 def prediction_histograms(table_csv, shares_csv, path) -> None:
@@ -110,19 +110,19 @@ def prediction_histograms(table_csv, shares_csv, path) -> None:
     for ax, row in zip(axes.flat, table):
         mine = [s for s in shares if s["optimizer"] == row["optimizer"]]
         classes = [s["class"] for s in mine]
-        title = f"{_name(row['optimizer'])}, lr {row['lr']:g}"
+        title = {"optimizer": _name(row["optimizer"]), "lr": f"{row['lr']:g}"}
         if row["runs"] == row["diverged"]:
-            ax.text(0.5, 0.5, "diverged\n(loss NaN/inf)", ha="center", va="center", color="C3", transform=ax.transAxes)
+            ax.text(0.5, 0.5, word("diverged_panel"), ha="center", va="center", color="C3", transform=ax.transAxes)
+            title = word("optimizer_lr", **title)
         else:
-            ax.bar(classes, [s["predicted_share"] for s in mine], color="C0", label="predicted")
-            title += (
-                f"\nacc {row['test_accuracy_mean']:.4f}, top class {row['top_class']}: {row['top_class_share']:.0%}"
-            )
-        ax.step(classes, [s["label_share"] for s in mine], where="mid", color="k", lw=1, label="true labels")
+            ax.bar(classes, [s["predicted_share"] for s in mine], color="C0", label=word("predicted"))
+            title = word("optimizer_lr_result", **title, accuracy=f"{row['test_accuracy_mean']:.4f}",
+                         top_class=row["top_class"], share=f"{row['top_class_share']:.0%}")  # fmt: skip
+        ax.step(classes, [s["label_share"] for s in mine], where="mid", color="k", lw=1, label=word("true_labels"))
         ax.set_title(title, fontsize=8)
         ax.set_xticks(classes or [0])
         ax.set_ylim(0, 1.05)
-    axes[0][0].set_ylabel("share of test images")
+    axes[0][0].set_ylabel(word("share_of_test_images"))
     axes[0][0].legend(loc="upper right")
     save(fig, path)
 
@@ -149,7 +149,7 @@ def optimizer_curves(groups: dict[str, list], table_csv, path) -> None:
         row = table.get(opt, {})
         label = _name(opt)
         if row and row["diverged"]:
-            label += f" ({row['diverged']}/{row['runs']} diverged)"
+            label = word("optimizer_diverged", optimizer=label, diverged=row["diverged"], runs=row["runs"])
         for ax, col in ((ax_loss, "test_loss"), (ax_acc, "test_accuracy")):
             curve = _mean_curve(csvs, col)
             if curve is None:
@@ -158,15 +158,13 @@ def optimizer_curves(groups: dict[str, list], table_csv, path) -> None:
             ax.plot(np.arange(1, len(curve) + 1), curve, "-o", ms=3, color=f"C{i}", label=label)
     any_row = next(iter(table.values()), None)
     if any_row and not math.isnan(any_row["label_entropy"]):
-        ax_loss.axhline(any_row["label_entropy"], ls=":", color="k", lw=1, label="constant: label frequencies")
-        ax_acc.axhline(
-            any_row["label_top_share"], ls=":", color="k", lw=1, label=f"constant: class {any_row['label_top_class']}"
-        )
-    ax_loss.set_ylabel("test loss (cross-entropy)")
-    ax_acc.set_ylabel("test accuracy")
+        ax_loss.axhline(any_row["label_entropy"], ls=":", color="k", lw=1, label=word("constant_frequencies"))
+        ax_acc.axhline(any_row["label_top_share"], ls=":", color="k", lw=1,
+                       label=word("constant_class", top_class=any_row["label_top_class"]))  # fmt: skip
+    ax_loss.set_ylabel(word("test_loss_cross_entropy"))
+    ax_acc.set_ylabel(word("test_accuracy"))
     for ax in (ax_loss, ax_acc):
-        ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epoch_axis(ax)
         ax.grid(alpha=0.3)
     ax_acc.set_ylim(0, 1)
     ax_acc.legend(loc="center right")
@@ -181,9 +179,7 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
     table = read_rows(table_csv)
     fig, ax = figure(0.6, 2.6)
     if not sweep:
-        ax.text(
-            0.5, 0.5, "no learning-rate sweep in this configuration", ha="center", va="center", transform=ax.transAxes
-        )
+        ax.text(0.5, 0.5, word("no_sweep"), ha="center", va="center", transform=ax.transAxes)
         ax.axis("off")
         save(fig, path)
         return
@@ -208,14 +204,14 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
             ax.plot(orig[0]["lr"], orig[0]["val_accuracy_mean"], "o", ms=9, mfc="none", color=f"C{i}")
         if not math.isnan(row["best_lr"]):
             ax.plot(row["best_lr"], row["best_val_accuracy_mean"], "*", ms=11, color=f"C{i}", mec="k", mew=0.5)
-    ax.plot([], [], "o", ms=9, mfc="none", color="gray", label="original lr")
-    ax.plot([], [], "*", ms=11, color="gray", mec="k", mew=0.5, label="best lr")
+    ax.plot([], [], "o", ms=9, mfc="none", color="gray", label=word("original_lr"))
+    ax.plot([], [], "*", ms=11, color="gray", mec="k", mew=0.5, label=word("best_lr"))
     if any(math.isnan(r["val_accuracy_mean"]) for r in sweep):
-        ax.plot([], [], "x", ms=8, mew=2, color="gray", label="diverged")
+        ax.plot([], [], "x", ms=8, mew=2, color="gray", label=word("diverged"))
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
-    ax.set_xlabel("learning rate")
-    ax.set_ylabel("validation accuracy")
+    ax.set_xlabel(word("learning_rate"))
+    ax.set_ylabel(word("validation_accuracy"))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left")
     save(fig, path)
@@ -224,8 +220,14 @@ def sweep_curves(sweep_csv, table_csv, path) -> None:
 # Task 30
 
 
+def class_word(name: str) -> str:
+    """A dataset's class in the figure's language (CIFAR-10's "cat"); a digit is its own name."""
+    return name if name.isdigit() else word(f"classes.{name}")
+
+
 def gallery(panels: list[dict], path, columns: int) -> None:
-    """One row of images per panel: {"title", "images" (N, H, W, C) uint8, "captions", "note"}.
+    """One row of images per panel: {"title", "images" (N, H, W, C) uint8, "captions", "note"}, texts in
+    the figure's language (`note` stands in a panel without images; default the word `none`).
 
     Grey images (C = 1) are shown black on white, as digits are printed; colour ones as they are.
     """
@@ -243,7 +245,9 @@ def gallery(panels: list[dict], path, columns: int) -> None:
         row[0].set_ylabel(panel["title"], rotation=0, ha="right", va="center", labelpad=6)
         images = panel["images"]
         if len(images) == 0:
-            row[0].text(0.5, 0.5, panel.get("note") or "none", ha="center", va="center", transform=row[0].transAxes)
+            row[0].text(
+                0.5, 0.5, panel.get("note") or word("none"), ha="center", va="center", transform=row[0].transAxes
+            )
         for c, (img, caption) in enumerate(zip(images, panel["captions"])):
             if c >= columns:
                 break

@@ -10,16 +10,6 @@ import math
 
 from nnlab.results import read_rows, summarize
 
-# Display names of the optimisers, shared by the figures and the report section.
-NAMES = {
-    "sgd": "SGD",
-    "adadelta": "AdaDelta",
-    "adagrad": "AdaGrad",
-    "adam": "Adam",
-    "ftrl": "FTRL",
-    "rmsprop": "RMSProp",
-}
-
 
 def lr_tag(lr) -> str:
     """A learning rate as written in paths and wildcards: repr of the float, so it reads back exactly."""

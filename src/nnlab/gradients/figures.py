@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-from nnlab.gradients.vanishing import NAMES
-from nnlab.plots import figure, save
+from nnlab.plots import figure, save, word
 
 
 def norms_by_layer(layer_rows: list[dict], path) -> None:
@@ -14,7 +13,7 @@ def norms_by_layer(layer_rows: list[dict], path) -> None:
     activations = sorted({r["activation"] for r in layer_rows}, key=lambda a: (a != "sigmoid", a))
     styles = ["-", "--", ":", "-."]
     fig, axes = figure(1.0, 2.8, 1, 2, sharey=True)
-    for ax, phase, title in zip(axes, ("init", "trained"), ("at initialisation", "after training")):
+    for ax, phase in zip(axes, ("init", "trained")):
         for i, act in enumerate(activations):
             for j, depth in enumerate(depths):
                 rows = [r for r in layer_rows if (r["activation"], r["depth"], r["phase"]) == (act, depth, phase)]
@@ -30,7 +29,7 @@ def norms_by_layer(layer_rows: list[dict], path) -> None:
                     marker="o",
                     ms=2.5,
                     color=f"C{i}",
-                    label=f"{NAMES.get(act, act)}, {depth} hidden layers",
+                    label=word("activation_depth", activation=word(f"names.{act}"), depth=depth),
                 )
                 if rows[0]["runs"] > 1:
                     ax.fill_between(
@@ -42,8 +41,8 @@ def norms_by_layer(layer_rows: list[dict], path) -> None:
                         lw=0,
                     )
         ax.set_yscale("log")
-        ax.set_title(title)
-        ax.set_xlabel("layer $l$ (1 = input layer, last = output layer)")
+        ax.set_title(word(f"phase.{phase}"))
+        ax.set_xlabel(word("layer_axis"))
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel(r"$\|\partial L/\partial W_l\|_F$")
     axes[1].legend()

@@ -11,8 +11,6 @@ import statistics
 
 from nnlab.results import mean_std, read_rows
 
-NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
-
 
 def _log10(v: float) -> float:
     return math.log10(v) if v > 0 and math.isfinite(v) else float("nan")

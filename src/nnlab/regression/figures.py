@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.plots import canvas, figure, save
+from nnlab.plots import canvas, epoch_axis, figure, save, word
 from nnlab.results import read_rows
 
 
@@ -26,8 +26,8 @@ def surface(grid_csv, path, lines: int = 26) -> None:
     # placed by hand: constrained layout sets a 3-D axes' labels over its neighbour's
     fig = canvas(1.0, 2.9, layout=None)
     ax = fig.add_axes((0.0, 0.02, 0.47, 0.96), projection="3d")
-    ax.plot_wireframe(x1, x2, truth, rstride=stride, cstride=stride, color="tab:blue", lw=0.5, label="true $f$")
-    ax.plot_wireframe(x1, x2, pred, rstride=stride, cstride=stride, color="tab:red", lw=0.5, label="model $f_{NN}$")
+    ax.plot_wireframe(x1, x2, truth, rstride=stride, cstride=stride, color="tab:blue", lw=0.5, label=word("true_f"))
+    ax.plot_wireframe(x1, x2, pred, rstride=stride, cstride=stride, color="tab:red", lw=0.5, label=word("model_f"))
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_zlabel("$f$")
@@ -41,7 +41,7 @@ def surface(grid_csv, path, lines: int = 26) -> None:
     )
     ax2.set_xlabel("$x_1$")
     ax2.set_ylabel("$x_2$")
-    ax2.set_title("error $f_{NN} - f$ on the grid")
+    ax2.set_title(word("error_map"))
     fig.colorbar(im, cax=fig.add_axes((0.93, 0.15, 0.02, 0.75)))
     save(fig, path)
 
@@ -49,8 +49,8 @@ def surface(grid_csv, path, lines: int = 26) -> None:
 def loss_curves(history_csvs: dict, path, claim_epoch: int | None = None, baseline: float | None = None) -> None:
     """Train MSE (solid) and held-out grid MSE (dashed) per epoch on a log y axis, one colour per seed.
 
-    `history_csvs` maps a label (e.g. "seed 1") to a history CSV; `claim_epoch` draws a vertical
-    line, `baseline` (the variance of the targets: the best constant's MSE) a horizontal one.
+    `history_csvs` maps a label (in the figure's language, e.g. "seed 1") to a history CSV; `claim_epoch`
+    draws a vertical line, `baseline` (the variance of the targets: the best constant's MSE) a horizontal one.
     """
     fig, ax = figure(0.62, 2.6)
     for i, (label, csv) in enumerate(history_csvs.items()):
@@ -58,15 +58,15 @@ def loss_curves(history_csvs: dict, path, claim_epoch: int | None = None, baseli
         if not rows:
             continue
         ep = [r["epoch"] for r in rows]
-        ax.plot(ep, [r["train_loss"] for r in rows], "-", color=f"C{i}", lw=1, label=f"{label}: train MSE")
-        ax.plot(ep, [r["grid_rmse"] ** 2 for r in rows], "--", color=f"C{i}", lw=1, label=f"{label}: grid MSE")
+        ax.plot(ep, [r["train_loss"] for r in rows], "-", color=f"C{i}", lw=1, label=word("train_mse", label=label))
+        ax.plot(ep, [r["grid_rmse"] ** 2 for r in rows], "--", color=f"C{i}", lw=1, label=word("grid_mse", label=label))
     if claim_epoch:
-        ax.axvline(claim_epoch, color="grey", ls=":", lw=1, label=f"epoch {claim_epoch}")
+        ax.axvline(claim_epoch, color="grey", ls=":", lw=1, label=word("epoch_n", epoch=claim_epoch))
     if baseline is not None:
-        ax.axhline(baseline, color="black", ls="-.", lw=0.8, label="constant predictor")
+        ax.axhline(baseline, color="black", ls="-.", lw=0.8, label=word("constant_predictor"))
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("MSE")
+    epoch_axis(ax)
+    ax.set_ylabel(word("names.mse"))
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     save(fig, path)

@@ -84,14 +84,9 @@ def t27_membw(width) -> int:
 
 
 def t27_epoch_notes(config: dict) -> dict:
-    """Widths that train other than `epochs`, with a label for the figure ("1 epoch")."""
+    """Widths that train other than `epochs`, with their epochs (the figure labels them "1 epoch")."""
     t27 = config["task27"]
-    notes = {}
-    for w in t27["widths"]:
-        e = t27_epochs(config, w)
-        if e != t27["epochs"]:
-            notes[w] = f"{e} epoch{'s' if e > 1 else ''}"
-    return notes
+    return {w: t27_epochs(config, w) for w in t27["widths"] if t27_epochs(config, w) != t27["epochs"]}
 
 
 # --- task 29: optimisers ---------------------------------------------------------------------------
