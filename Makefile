@@ -17,7 +17,7 @@ UNLOCK := $(PY) workflow/lib/nnlab_workflow/locks.py
 # One 1-thread training job per CPU (config `threads: 1`): more jobs than CPUs only slow each other.
 CORES ?= $(shell nproc 2>/dev/null || echo 4)
 
-.PHONY: setup tex report quick smoke test test-fast bench publish clean
+.PHONY: setup tex report quick smoke test test-fast bench publish status clean
 
 setup: $(VENV_STAMP) tex
 
@@ -42,10 +42,19 @@ tex:
 		echo "  sudo apt-get install --no-install-recommends $(TEX_PACKAGES)"; exit 1; \
 	fi
 
+# The published full build's results: a job whose rule, settings, code and inputs equal an archived
+# job's is restored from it instead of trained, once the datasets are cached (workflow/lib/
+# nnlab_workflow/archive.py); a damaged or foreign archive says so in one line and the build trains.
+# RETRAIN=all ignores the archive.
+ARCHIVE := docs/full-results.tar.xz
+ARCHIVE_TOOL := $(PY) workflow/lib/nnlab_workflow/archive.py
+
 # --keep-going: a failed job (e.g. out of memory) does not stop the other tasks; then a second pass
 # builds the report from what finished, marking the failed tasks "not run", and make still fails.
 report: setup
 	$(UNLOCK)
+	@if [ "$(RETRAIN)" != all ] && [ -f $(ARCHIVE) ]; then \
+		$(SNAKEMAKE) --cores $(CORES) --until prepare_dataset --quiet && { $(ARCHIVE_TOOL) restore $(ARCHIVE) || true; }; fi
 	$(SNAKEMAKE) --cores $(CORES) --keep-going || { \
 		echo "Some jobs failed (see above). Building the report from the results that exist..."; \
 		$(SNAKEMAKE) --cores $(CORES) --config partial_report=True; exit 1; }
@@ -53,6 +62,11 @@ report: setup
 # Copy a finished full build's PDF and results page into docs/ (refused, naming why, for anything else).
 publish: setup
 	$(PY) -m nnlab.report.publish results docs
+	$(ARCHIVE_TOOL) pack $(ARCHIVE)
+
+# Which archived results no longer match the code or settings (they train again in `make report`).
+status: setup
+	$(ARCHIVE_TOOL) status $(ARCHIVE)
 
 # Every task on the real data at reduced settings (scales/quick.yaml): about 7 minutes on 2 idle cores.
 quick: setup

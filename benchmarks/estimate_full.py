@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "workflow" / "lib"))
 
-from nnlab.config import overlay  # noqa: E402
 from nnlab_workflow.tasks import t27_membw  # noqa: E402
+
+from nnlab.config import overlay  # noqa: E402
 
 
 def epoch_seconds(results: Path, pattern: str) -> float | None:

@@ -9,7 +9,10 @@ use rule train_task24 as train_task30 with:
         meta=lambda wc: dataset_files(wc.dataset)["meta"],
     output:
         **run_files(T30_RUN, ("history", "final", "timing", "predictions")),
-        model=f"{T30_RUN}/model.pt",  # the trained network: task 33 judges its images with the CNN
+        # the trained network: task 33 judges its images with the first seed's CNN. Deleted once no job
+        # needs it (an MLP's at once), so finished builds and the results archive do not keep 80 MB of
+        # weights; Snakemake retrains it only if a judge is needed again (`--notemp` keeps them).
+        model=temp(f"{T30_RUN}/model.pt"),
     log:
         log_path("train_task30", "{dataset}_{model}_seed{seed}"),
     benchmark:
