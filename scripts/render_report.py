@@ -7,7 +7,7 @@ import yaml
 from nnlab.logs import tee_to
 from nnlab.precision import report_facts
 from nnlab.report import common
-from nnlab.report.benchmarks import measured, totals
+from nnlab.report.benchmarks import measured, restored_record, totals
 from nnlab.report.build import render
 from nnlab.report.sections import TASKS, build_report_facts
 from nnlab.results import read_rows
@@ -42,6 +42,8 @@ with tee_to(sm.log[0]):
             "precision": report_facts(cfg["precision"]),
             "benchmarks": benchmarks,
             "benchmark_totals": totals(benchmarks),
+            # the build the results archive was packed from, where jobs were restored from it
+            "restored_build": (restored_record(list(sm.input.restored)) or {}).get("build"),
         },
     )
     print(f"rendered {sm.output.tex} with sections {sorted(sections)}")

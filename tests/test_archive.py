@@ -1,6 +1,7 @@
 """The results archive (nnlab_workflow.archive): a finished build packed, and restored into a fresh
 copy of the workflow so that Snakemake plans no training job; stale jobs, damage and refusals."""
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -51,9 +52,18 @@ def test_restored_build_plans_no_training_job(packed, tmp_path):
     assert before.get("train_task24") and before.get("train_task33")
     out = archive(wd, "restore", str(path)).stdout
     assert "Restored" in out and "0 archived jobs are stale" in out
-    restored = json.loads((wd / "results/restored.json").read_text())
+    record = wd / "results/restored.json"
+    restored = json.loads(record.read_text())
     assert {j["rule"] for j in restored["restored"]} >= {"train_task24", "train_task33", "quality_task33"}
     assert restored["build"]["commit"] and restored["build"]["cpu"] and restored["build"]["precision"]
+    # each restored job names its benchmark file by checksum: the report marks it while the file is that one
+    for job in restored["restored"]:
+        assert job["benchmark"].startswith(f"results/benchmarks/{job['rule']}/")
+        assert hashlib.sha256((wd / job["benchmark"]).read_bytes()).hexdigest() == job["sha256"]
+    # a second `make report` restores nothing new and keeps the record as it was (the report is not redone)
+    mtime = record.stat().st_mtime_ns
+    assert "Restored 0 jobs" in archive(wd, "restore", str(path)).stdout
+    assert json.loads(record.read_text()) == restored and record.stat().st_mtime_ns == mtime
     after = planned(wd)
     trains = {r for r in after if r.startswith("train_") or r in {"gradnorms_task23", "quality_task33", "iwae_task32"}}
     assert not trains, after  # only what derives from the runs' files remains: tables, figures, the PDF

@@ -4,6 +4,7 @@ The fixture CSVs are written by the real package functions (sympy derivation, su
 gradient-norm runs, benchmark files), then the real builders and templates turn them into LaTeX.
 """
 
+import hashlib
 import re
 import shutil
 import types
@@ -64,7 +65,7 @@ def task23_inputs(tmp, decays=None):
     return paths
 
 
-def benchmark_rows(tmp):
+def benchmark_rows(tmp, restored=None):
     root = tmp / "benchmarks"
     header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
     files = {"derive_task22/all.tsv": "6.66\t0:00:06\t554.84\t1\t1\t1\t0\t0\t40\t2.94\n",
@@ -75,21 +76,38 @@ def benchmark_rows(tmp):
     # the gradient job was stopped after epoch 2 of 3 and resumed: its log says so, its timing.csv
     # (beside the checkpoint) keeps the seconds of all three epochs
     run, logs = tmp / "run", tmp / "logs"
-    run.mkdir()
+    run.mkdir(exist_ok=True)
     (run / "timing.csv").write_text("epoch,seconds\n1,5.0\n2,7.0\n3,11.0\n")
-    (logs / "gradnorms_task23").mkdir(parents=True)
+    (logs / "gradnorms_task23").mkdir(parents=True, exist_ok=True)
     (logs / "gradnorms_task23/relu_depth4_seed1.log").write_text(
         f"run ...\nresuming from {run / 'checkpoint.pt'} after epoch 2/3\nepoch 3/3 ...\n"
     )
-    return collect(sorted(str(root / n) for n in files), root, logs)
+    return collect(sorted(str(root / n) for n in files), root, logs, restored)
+
+
+def restored_record(tmp):
+    """The results archive's record (results/restored.json) of a restore that put task 22's derivation in
+    place (its benchmark is still the archived file) and task 23's gradient job, which was trained again
+    since (its benchmark file is its own now)."""
+    root = tmp / "benchmarks"
+    derive, grad = root / "derive_task22/all.tsv", root / "gradnorms_task23/relu_depth4_seed1.tsv"
+    sha = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+    build = {"commit": "0123456789abcdef0123", "date": "2025-01-31", "cpu": "Xeon (family 6, model 143; amx_bf16)",
+             "precision": ["bfloat16", "float32"], "configfiles": []}  # fmt: skip
+    return {"build": build, "stale": [], "restored": [
+        {"rule": "derive_task22", "wildcards": {}, "benchmark": str(derive), "sha256": sha(derive)},
+        {"rule": "gradnorms_task23", "wildcards": {}, "benchmark": str(grad), "sha256": "0" * 64},
+    ]}  # fmt: skip
 
 
 def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), language="en", original=None,
-                  report=ROOT / "report"):  # fmt: skip
+                  report=ROOT / "report", restored=False):  # fmt: skip
     cfg = {"scale": scale, "task22": CFG22, "task23": CFG23, "report": {"title": title, "author": "me"}}
     original = original if original is not None else yaml.safe_load((ROOT / "report/original.yaml").read_text())
     sections, missing = build_all(inputs, cfg, original, lambda p: p, list(changed))
     rows = benchmark_rows(tmp)
+    record = restored_record(tmp) if restored else None  # of the files just written
+    rows = benchmark_rows(tmp, record) if restored else rows
     tex = tmp / "main.tex"
     render(
         report / language,
@@ -99,6 +117,7 @@ def render_report(tmp, inputs, title="A title", scale="smoke", changed=(), langu
             "changed": list(changed), "claims": claims(sections, original), "software": common.software(),
             "commit": common.commit(ROOT), "machine": common.machine(), "precision": report_facts("auto"),
             "benchmarks": measured(rows), "benchmark_totals": totals(measured(rows)),
+            "restored_build": record and record["build"],
         },
     )  # fmt: skip
     return tex, sections
@@ -118,6 +137,37 @@ def test_benchmarks_are_parsed(tmp_path):
     assert (rows[0]["resumed_after"], rows[1]["resumed_after"]) == (0, 2) and rows[1]["earlier_seconds"] == 12.0
     assert [r["wall_seconds"] for r in measured(rows)] == [6.66, pytest.approx(24.3)]
     assert t["seconds"] == pytest.approx(18.96 + 12.0) and t["earlier_seconds"] == 12.0 and t["resumed"] == 1
+
+
+def test_a_restored_job_is_marked_while_its_benchmark_file_is_the_archived_one(tmp_path):
+    benchmark_rows(tmp_path)
+    record = restored_record(tmp_path)
+    rows = benchmark_rows(tmp_path, record)
+    # the derivation's file is the archived one; the gradient job's is not (trained again since)
+    assert [r["restored"] for r in rows] == [True, False]
+    assert not any(r["restored"] for r in benchmark_rows(tmp_path))  # no record: nothing restored
+    # through the table's CSV, as the render reads it
+    write_rows(tmp_path / "table.csv", rows, list(rows[0]))
+    back = measured(read_rows(tmp_path / "table.csv"))
+    assert [r["restored"] for r in back] == [True, False] and totals(back)["restored"] == 1
+
+
+def test_the_title_page_and_the_job_table_say_what_was_restored(tmp_path):
+    tex, _ = render_report(tmp_path, {}, restored=True)
+    body = " ".join(tex.read_text().split())
+    title = body.split("\\begin{titlepage}")[-1].split("\\end{titlepage}")[0]
+    assert (
+        "The results of 1 of the 2 jobs behind this report were restored from the results archive built on "
+        "2025-01-31 at commit 0123456789ab on Xeon (family 6, model 143; amx\\_bf16) (precision bfloat16, float32); "
+        "the others ran in this build." in title
+    )
+    # the restored row is marked; the job trained again since is not
+    assert "\\texttt{all} & 6.7\\,\\ddag &" in body and "24.3\\,\\dag &" in body
+    assert "\\ddag{} restored from the results archive (1 of 2 jobs)" in body
+    # nothing restored: no sentence, no mark
+    (tmp_path / "plain").mkdir()
+    plain = render_report(tmp_path / "plain", {})[0].read_text()
+    assert "results archive" not in plain and "\\ddag" not in plain
 
 
 def test_a_resumed_job_without_its_timing_file_is_counted_but_not_guessed(tmp_path):

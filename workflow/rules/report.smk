@@ -1,11 +1,20 @@
+from nnlab_workflow.archive import RESTORED
+
 # The language's templates and the shared preamble.
 REPORT_TEMPLATES = sorted(str(p) for p in [*REPORT_DIR.rglob("*.tex.j2"), Path("report/preamble.tex.j2")])
+
+
+def archive_record(wildcards=None):
+    """The results archive's record of the jobs `make report` restored from it, where there is one: the
+    job table marks them and the title page names the archive's build (nnlab.report.benchmarks)."""
+    return [RESTORED] if Path(RESTORED).exists() else []
 
 
 rule collect_benchmarks:
     """Tabulate wall time, CPU time and peak memory of every job behind the report (its benchmark files)."""
     input:
         benchmarks=report_benchmarks,
+        restored=archive_record,
     output:
         table="results/report/benchmarks.csv",
     log:
@@ -36,6 +45,7 @@ rule render_report:
         terms=str(REPORT_DIR / "terms.yaml"),
         original="report/original.yaml",
         benchmarks=rules.collect_benchmarks.output.table,
+        restored=archive_record,
     output:
         tex="results/report/main.tex",
     log:

@@ -9,11 +9,17 @@ of a session) and resumed from its checkpoint trained its first epochs in earlie
 N/E" (`nnlab.loop`), and the run's timing.csv beside that checkpoint keeps every epoch's seconds
 across attempts, so those N epochs' seconds are added as `earlier_seconds`. What that leaves out,
 the earlier attempts' start-up and the epoch a kill cut short, is small beside an epoch worth resuming.
+
+A job restored from the results archive (`make report`, nnlab_workflow.archive) kept the archived
+build's benchmark file: its row is marked `restored` while that file is the one the archive's record
+(results/restored.json) names by checksum, so a job trained again later is this build's own.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -62,14 +68,28 @@ def earlier_attempts(log: str | Path) -> dict:
     return {"resumed_after": epochs, "earlier_seconds": seconds}
 
 
-def collect(paths: list, root: str | Path, logs: str | Path | None = None) -> list[dict]:
+def restored_record(paths) -> dict | None:
+    """The results archive's record of the jobs it restored (results/restored.json: the archive's
+    `build` and each `restored` job's `benchmark` path and `sha256`), given as a list of at most one
+    path (a rule's optional input); None without one."""
+    return json.loads(Path(paths[0]).read_text(encoding="utf-8")) if paths else None
+
+
+def _sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def collect(paths: list, root: str | Path, logs: str | Path | None = None, restored: dict | None = None) -> list[dict]:
     """Rows for every benchmark file, sorted by rule and job; with `logs` (the log folder, laid out
-    like `root`), each row adds what its earlier attempts trained (`earlier_attempts`)."""
+    like `root`), each row adds what its earlier attempts trained (`earlier_attempts`); `restored`
+    (`restored_record`) says whether the file is still the archived one the record names."""
+    archived = {Path(r["benchmark"]): r["sha256"] for r in (restored or {}).get("restored", []) if r.get("benchmark")}
     rows = []
     for p in paths:
         row = read_benchmark(p, root) | {"resumed_after": 0, "earlier_seconds": 0.0}
         if logs is not None:
             row |= earlier_attempts(Path(logs, row["rule"], row["job"] + ".log"))
+        row["restored"] = Path(p) in archived and _sha256(p) == archived[Path(p)]
         rows.append(row)
     return sorted(rows, key=lambda r: (r["rule"], r["job"]))
 
@@ -81,22 +101,25 @@ MIN_MEASURED_MB = 10.0
 
 def measured(rows: list[dict]) -> list[dict]:
     """The rows as the appendix prints them: a peak memory below MIN_MEASURED_MB blanked (NaN, printed
-    as a dash), and `wall_seconds`, the job's wall time with its earlier attempts' training added."""
+    as a dash), `wall_seconds`, the job's wall time with its earlier attempts' training added, and
+    `restored` a bool (the CSV holds True/False as text)."""
     out = []
     for r in rows:
         earlier = r.get("earlier_seconds", 0.0)
         r = r | {"wall_seconds": r["seconds"] + (earlier if earlier == earlier else 0.0)}
+        r["restored"] = r.get("restored") in (True, "True")
         out.append(r | {"max_rss_mb": float("nan")} if not r["max_rss_mb"] >= MIN_MEASURED_MB else r)
     return out
 
 
 def totals(rows: list[dict]) -> dict:
     """Sums of wall (earlier attempts included) and CPU seconds, the largest peak memory, over the
-    jobs; and how many were resumed."""
+    jobs; and how many were resumed and how many restored from the results archive."""
     fin = lambda k: [r.get(k, 0.0) for r in rows if r.get(k, 0.0) == r.get(k, 0.0)]
     return {
         "jobs": len(rows),
         "resumed": sum(1 for r in rows if r.get("resumed_after")),
+        "restored": sum(1 for r in rows if r.get("restored") is True),
         "earlier_seconds": sum(fin("earlier_seconds")),
         "seconds": sum(fin("seconds")) + sum(fin("earlier_seconds")),
         "cpu_seconds": sum(fin("cpu_seconds")),

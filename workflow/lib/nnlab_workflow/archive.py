@@ -114,8 +114,10 @@ def cpu_model() -> str:
         return "unknown"
     fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
     flags = fields.get("Flags", "").split()
-    model = " ".join(f"{k.strip()} {fields[k].strip()}" for k in ("Model name", "CPU family", "Model") if k in fields)
-    return model + f" ({', '.join(f for f in ('avx512_bf16', 'amx_bf16') if f in flags) or 'no native bf16'})"
+    # as the report prints it: "AMD EPYC (family 26, model 2; no native bf16)"
+    ids = [f"{label} {fields[k].strip()}" for k, label in (("CPU family", "family"), ("Model", "model")) if k in fields]
+    bf16 = ", ".join(f for f in ("avx512_bf16", "amx_bf16") if f in flags) or "no native bf16"
+    return f"{fields.get('Model name', 'unknown').strip()} ({', '.join(ids) + '; ' if ids else ''}{bf16})"
 
 
 def precisions(workdir: Path, jobs: list[dict]) -> list[str]:
@@ -186,7 +188,9 @@ def compare(manifest: dict, jobs: list[dict], workdir: Path) -> tuple[list[dict]
 
 
 def restore(archive: Path, workdir: Path, jobs: list[dict]) -> dict:
-    """Restore every archived job that is fresh and not already built; return what was done.
+    """Restore every archived job that is fresh and not already built; return the archive's build, how
+    many jobs this call restored ("new"), every job whose results are the archive's now with its
+    benchmark file and that file's checksum ("restored") and the stale jobs.
 
     All of a job's files are read and checked against the manifest's checksums in a temporary folder
     first; a job is put in place only whole. A damaged archive raises ArchiveError before anything
@@ -225,7 +229,20 @@ def restore(archive: Path, workdir: Path, jobs: list[dict]) -> dict:
         import shutil
 
         shutil.rmtree(staging, ignore_errors=True)
-    return {"build": manifest["build"], "restored": [{"rule": e["rule"], "wildcards": e["wildcards"]} for e in wanted],
+
+    def benchmark(e: dict) -> dict:
+        path = by_key[job_key(e)]["benchmark"]
+        return {"benchmark": path, "sha256": e["files"].get(path)}
+
+    def in_place(b: dict) -> bool:
+        path = workdir / str(b["benchmark"])
+        return bool(b["sha256"]) and path.is_file() and sha256(path) == b["sha256"]
+
+    # "restored": every job whose results are the archive's now, put in place by this call or an earlier
+    # one (its benchmark file is still the archived one: a job trained here measured its own). The
+    # report marks a job restored only while its benchmark file has this checksum.
+    return {"build": manifest["build"], "new": len(wanted),
+            "restored": [{"rule": e["rule"], "wildcards": e["wildcards"]} | b for e in fresh if in_place(b := benchmark(e))],
             "stale": [{"rule": e["rule"], "wildcards": e["wildcards"]} for e in stale]}  # fmt: skip
 
 
@@ -268,9 +285,12 @@ def main(argv=None) -> int:
                 print(f"stale: {e['rule']} {json.dumps(e['wildcards'])}")
         else:
             done = restore(args.archive, workdir, jobs)
-            (workdir / RESTORED).parent.mkdir(parents=True, exist_ok=True)
-            (workdir / RESTORED).write_text(json.dumps(done, indent=1) + "\n")
-            print(f"Restored {len(done['restored'])} jobs from {args.archive} (built {done['build']['date']}, "
+            record = workdir / RESTORED
+            text = json.dumps({k: done[k] for k in ("build", "restored", "stale")}, indent=1) + "\n"
+            record.parent.mkdir(parents=True, exist_ok=True)
+            if not record.is_file() or record.read_text() != text:  # the same record: the report is not redone
+                record.write_text(text)
+            print(f"Restored {done['new']} jobs from {args.archive} (built {done['build']['date']}, "
                   f"{done['build']['commit'][:10]}); {len(done['stale'])} archived jobs are stale and train again")  # fmt: skip
     except ArchiveError as err:
         print(f"Results archive not used: {err}", file=sys.stderr)
