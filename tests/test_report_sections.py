@@ -230,7 +230,7 @@ def test_whole_report_compiles_with_fixture_sections(tmp_path):
 def test_whole_report_compiles_in_japanese_with_the_same_numbers(tmp_path):
     inputs = task22_inputs(tmp_path) | task23_inputs(tmp_path)
     title = "日本語のレポート naïve Ωμέγα"
-    tex, _ = render_report(tmp_path, inputs, title=title, language="ja")
+    tex, _ = render_report(tmp_path, inputs, title=title, language="ja", restored=True)
     compile_pdf(tex, tmp_path / "report.pdf", tmp_path / "tex.log")
     text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
     for heading in (
@@ -244,6 +244,9 @@ def test_whole_report_compiles_in_japanese_with_the_same_numbers(tmp_path):
     assert title in text and "検査: 9 件中 9 件が合格。" in text and text.count("未実行。") == len(TASKS) - 2
     for r in read_rows(inputs["task23_ratios"]):
         assert f"{r['hidden_factor_gmean']:.3f}" in text
+    # a job restored from the results archive: the title page names the archive's build, the table marks it
+    squeezed = text.replace(" ", "")  # a line may break anywhere in Japanese
+    assert "2個のジョブのうち1個の結果は、2025-01-31にコミット0123456789abから" in squeezed and "6.7‡" in squeezed
 
 
 def test_task23_discussion_follows_the_data(tmp_path):
