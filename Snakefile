@@ -39,7 +39,9 @@ include: "workflow/rules/task32.smk"
 include: "workflow/rules/report.smk"
 
 
-# Last, once every rule exists: each job's code dependency, derived from its script's imports, and
-# its priority, from its runtime request.
+# Last, once every rule exists: what a rule does not state (its log and benchmark files, a small job's
+# resources), each job's code dependency, derived from its script's imports, and its priority, from
+# its runtime request.
+add_job_defaults(workflow.rules)
 add_code_params(workflow.rules)
 longest_first(workflow.rules)

@@ -50,7 +50,7 @@ def test_every_job_behind_the_report_is_in_the_appendix(smoke_build, text):
     after = {"render_report", "collect_benchmarks", "compile_report", "write_results"}
     on_disk = {(p.parent.name, p.stem) for p in bench.glob("*/*.tsv") if p.parent.name not in after}
     listed = {(r["rule"], str(r["job"])) for r in read_rows(smoke_build / "results/report/benchmarks.csv")}
-    assert on_disk == listed, f"jobs without register_benchmarks(...): {sorted(on_disk - listed)}"
+    assert on_disk == listed, f"jobs the appendix misses (benchmarks_behind): {sorted(on_disk - listed)}"
     assert "Jobs. Wall time, CPU time and peak memory" in text
     # in the tex: a long name may break across lines in its narrow column, which pdftotext interleaves
     tex = (smoke_build / "results/report/main.tex").read_text(encoding="utf-8")

@@ -4,6 +4,8 @@ import re
 import sys
 from pathlib import Path
 
+from snakemake.io import is_callable, strip_wildcard_constraints
+
 SRC = Path(workflow.basedir) / "src"
 # Jobs import the package from the source tree, so it works in a conda env without installing it.
 sys.path.insert(0, str(SRC))
@@ -53,10 +55,6 @@ wildcard_constraints:
 # Each task's rules add their tables and figures here (names start with "task<id>_"); the report
 # rules take them all as inputs, and each figure is also an input of the LaTeX compile.
 REPORT_INPUTS = {}
-# Each task also registers the benchmark files of every job behind its report inputs (with
-# `register_benchmarks`); rule collect_benchmarks tabulates their wall time and peak memory for
-# the report's appendix.
-REPORT_BENCHMARKS = set()
 # Every file a user may delete and expect back: run CSVs too. `rule all` asks for them, so a
 # deleted one is regenerated (and its downstream rerun) although the PDF is newer.
 TARGETS = []
@@ -87,20 +85,57 @@ def source_files(wildcards):
 
 
 LOG_ROOT, BENCH_ROOT = "results/logs", "results/benchmarks"  # laid out alike: <root>/<rule>/<job>
+# What most jobs (summaries, figures, the report) need. Threads and resources are stated in a rules
+# file only where its jobs need more (Snakemake's default is one thread).
+SMALL_JOB = {"mem_mb": 1000, "runtime": 5}
 
 
-def log_path(rule, pattern=""):
-    return f"{LOG_ROOT}/{rule}/{pattern or 'all'}.log"
+def job_name(rule):
+    """A job's name in its log and benchmark paths: the wildcards of the rule's first output with the
+    letters written against them there, joined by _ (`results/task27/w{width}/seed{seed}/history.csv`
+    -> `w{width}_seed{seed}`, `results/task32/iwae_{dataset}.csv` -> `{dataset}`); `all` without any."""
+    pattern = strip_wildcard_constraints(str(rule.output[0]))
+    return "_".join(re.findall(r"[A-Za-z]*\{\w+\}", pattern)) or "all"
 
 
-def bench_path(rule, pattern=""):
-    return f"{BENCH_ROOT}/{rule}/{pattern or 'all'}.tsv"
+def add_job_defaults(workflow_rules):
+    """Give each script's rule what it does not state itself, so that no rules file types them. Its
+    log and its benchmark file, <root>/<rule>/<job_name>, and SMALL_JOB's resources (where Snakemake's
+    --default-resources give none)."""
+    for r in workflow_rules:
+        if not r.script:
+            continue
+        job = f"{r.name}/{job_name(r)}"
+        # the path modifier a declared log or benchmark gets: the one of the rule's outputs
+        r.log_modifier = r.log_modifier or r.output_modifier
+        r.benchmark_modifier = r.benchmark_modifier or r.output_modifier
+        if not r.log:
+            r.set_log(f"{LOG_ROOT}/{job}.log")
+        if not r.benchmark:
+            r.benchmark = f"{BENCH_ROOT}/{job}.tsv"
+        for name, value in SMALL_JOB.items():
+            if name not in r.resources:
+                r.resources[name] = value
 
 
-def register_benchmarks(rule, *combinator, **values):
-    """Register the benchmark files of `rule`'s jobs (`rules.<name>`) for the wildcard `values`,
-    expanded like `expand(rule.benchmark, *combinator, **values)` (every combination, or `zip`)."""
-    REPORT_BENCHMARKS.update(expand(rule.benchmark, *combinator, **values))
+def benchmarks_behind(paths, workflow_rules):
+    """The benchmark files of every job behind `paths`: the job that makes each path (its rule and the
+    wildcards the path gives), then the jobs that make that job's inputs, as Snakemake's DAG chains
+    them. Inputs given by a function are not followed: their files are report inputs or targets too
+    (tests/test_rules.py and tests/test_report_e2e.py fail for a job the appendix misses)."""
+    producers = [r for r in workflow_rules if r.benchmark]
+    found, seen, todo = set(), set(), [str(p) for p in paths]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for r in producers:
+            if r.is_producer(path):
+                wildcards = r.get_wildcards(path)
+                found.add(str(r.expand_benchmark(wildcards)))
+                todo += [str(f.apply_wildcards(wildcards)) for f in r.input if not is_callable(f)]
+    return found
 
 
 def in_report(path, caption, **labels):
@@ -164,8 +199,9 @@ def longest_first(workflow_rules):
 
 
 def report_benchmarks(wildcards=None):
-    """The registered benchmark files; with `partial_report: true`, only those that exist now."""
-    paths = sorted(REPORT_BENCHMARKS)
+    """The benchmark files of every job behind the report's tables, figures and run CSVs (an input
+    function, so it runs once all rules exist); with `partial_report: true`, only those that exist now."""
+    paths = sorted(benchmarks_behind([*REPORT_INPUTS.values(), *TARGETS], workflow.rules))
     return [p for p in paths if Path(p).exists()] if config["partial_report"] else paths
 
 

@@ -4,15 +4,10 @@ rule prepare_dataset:
         source=source_files,
     output:
         **dataset_files("{dataset}"),
-    log:
-        log_path("prepare_dataset", "{dataset}"),
-    benchmark:
-        bench_path("prepare_dataset", "{dataset}")
-    conda:
-        ENV_TORCH
-    threads: 1
     # before every other job: each training job waits for its data
     priority: 1_000_000
+    conda:
+        ENV_TORCH
     resources:
         mem_mb=4000,
         runtime=30,

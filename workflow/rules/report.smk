@@ -17,16 +17,8 @@ rule collect_benchmarks:
         restored=archive_record,
     output:
         table="results/report/benchmarks.csv",
-    log:
-        log_path("collect_benchmarks"),
-    benchmark:
-        bench_path("collect_benchmarks")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=300,
-        runtime=5,
     params:
         root=BENCH_ROOT,
         logs=LOG_ROOT,  # a resumed job's log names its checkpoint: its earlier attempts' epochs are added
@@ -48,16 +40,8 @@ rule render_report:
         restored=archive_record,
     output:
         tex="results/report/main.tex",
-    log:
-        log_path("render_report"),
-    benchmark:
-        bench_path("render_report")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     params:
         config=config,
         defaults=DEFAULT_CONFIG,
@@ -80,16 +64,8 @@ rule write_results:
         original="report/original.yaml",
     output:
         md=in_report("results/results.md", "results", file="results.md"),
-    log:
-        log_path("write_results"),
-    benchmark:
-        bench_path("write_results")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     params:
         config=config,
         defaults=DEFAULT_CONFIG,
@@ -106,15 +82,9 @@ rule compile_report:
         figures=report_figures,
     output:
         pdf=in_report("results/report.pdf", "pdf", file="report.pdf"),
-    log:
-        log_path("compile_report"),
-    benchmark:
-        bench_path("compile_report")
     conda:
         ENV_REPORT
-    threads: 1
     resources:
-        mem_mb=1000,
         runtime=10,
     message:
         "Compiling the PDF report with latexmk"

@@ -13,16 +13,8 @@ rule derive_task22:
         autograd=in_report("results/task22/autograd.csv", "task22", file="autograd"),
         checks="results/task22/checks.csv",
         original="results/task22/original.csv",
-    log:
-        log_path("derive_task22"),
-    benchmark:
-        bench_path("derive_task22")
     conda:
         ENV_TORCH
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         layers=T22["layers"],
         points=T22["check_points"],
@@ -38,4 +30,3 @@ rule derive_task22:
 
 
 REPORT_INPUTS.update({f"task22_{name}": path for name, path in rules.derive_task22.output.items()})
-register_benchmarks(rules.derive_task22)

@@ -8,16 +8,8 @@ rule derive_task23:
     """Task 23: sigma' = sigma(1 - sigma) <= 1/4 and ReLU' in {0, 1} with sympy; the (1/4)^L bound per depth."""
     output:
         facts="results/task23/derivation.csv",
-    log:
-        log_path("derive_task23"),
-    benchmark:
-        bench_path("derive_task23")
     conda:
         ENV_TORCH
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     params:
         depths=T23["depths"],
     message:
@@ -32,10 +24,6 @@ rule gradnorms_task23:
         **dataset_files(T23["dataset"]),
     output:
         **run_files(T23_RUN, ("norms", "final", "timing")),
-    log:
-        log_path("gradnorms_task23", "{activation}_depth{depth}_seed{seed}"),
-    benchmark:
-        bench_path("gradnorms_task23", "{activation}_depth{depth}_seed{seed}")
     wildcard_constraints:
         activation="sigmoid|relu|tanh",
         depth=r"\d+",
@@ -84,16 +72,8 @@ rule summarize_task23:
     output:
         norms="results/task23/norms.csv",
         ratios="results/task23/ratios.csv",
-    log:
-        log_path("summarize_task23"),
-    benchmark:
-        bench_path("summarize_task23")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     message:
         "Summarising task 23's gradient norms over seeds"
     script:
@@ -107,16 +87,8 @@ rule plot_task23:
         norms=rules.summarize_task23.output.norms,
     output:
         figure=in_report("results/task23/figures/gradient_norms.pdf", "task23", file="figure"),
-    log:
-        log_path("plot_task23"),
-    benchmark:
-        bench_path("plot_task23")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     message:
         "Plotting task 23's gradient norms per layer"
     script:
@@ -130,8 +102,3 @@ REPORT_INPUTS.update(
     task23_ratios=rules.summarize_task23.output.ratios,
     task23_figure=rules.plot_task23.output.figure,
 )
-register_benchmarks(rules.prepare_dataset, dataset=T23["dataset"])
-register_benchmarks(rules.derive_task23)
-register_benchmarks(rules.gradnorms_task23, activation=T23["activations"], depth=T23["depths"], seed=T23["seeds"])
-register_benchmarks(rules.summarize_task23)
-register_benchmarks(rules.plot_task23)

@@ -9,10 +9,6 @@ rule train_task24:
         **dataset_files(T24["dataset"]),
     output:
         **run_files(T24_RUN, ("history", "final", "timing", "predictions")),
-    log:
-        log_path("train_task24", "{loss}_seed{seed}"),
-    benchmark:
-        bench_path("train_task24", "{loss}_seed{seed}")
     wildcard_constraints:
         loss="mse|cross_entropy",
     conda:
@@ -42,16 +38,8 @@ rule summarize_task24:
         history=T24_RUNS["history"],
     output:
         table=in_report("results/task24/table.csv", "task24_table", figure="test accuracy per loss"),
-    log:
-        log_path("summarize_task24"),
-    benchmark:
-        bench_path("summarize_task24")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     params:
         by=["loss"],
     message:
@@ -70,16 +58,8 @@ rule plot_task24:
     output:
         accuracy=in_report("results/task24/figures/accuracy.pdf", "task24_curves", figure="accuracy per epoch"),
         loss=in_report("results/task24/figures/loss.pdf", "task24_curves", figure="loss per epoch"),
-    log:
-        log_path("plot_task24"),
-    benchmark:
-        bench_path("plot_task24")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     message:
         "Plotting task 24 learning curves"
     script:
@@ -97,7 +77,3 @@ REPORT_INPUTS.update(task24_data=dataset_files(T24["dataset"])["meta"])
 REPORT_INPUTS.update(
     run_predictions("task24_run_predictions_", rules.train_task24, loss=T24["losses"], seed=T24["seeds"])
 )
-register_benchmarks(rules.prepare_dataset, dataset=T24["dataset"])
-register_benchmarks(rules.train_task24, loss=T24["losses"], seed=T24["seeds"])
-register_benchmarks(rules.summarize_task24)
-register_benchmarks(rules.plot_task24)

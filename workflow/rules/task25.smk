@@ -8,18 +8,13 @@ rule train_task25:
     """Task 25: fit the 2-32-16-1 MLP to noisy samples of the original's function, one batch size and seed."""
     output:
         **run_files(T25_RUN, ("history", "final", "timing", "grid")),
-    log:
-        log_path("train_task25", "batch{batch}_seed{seed}"),
-    benchmark:
-        bench_path("train_task25", "batch{batch}_seed{seed}")
     wildcard_constraints:
         batch=r"\d+",
     conda:
         ENV_TORCH
-    # one thread: a 2-32-16-1 net on batches of 100 gains nothing from more, and on a busy
-    # machine extra threads only spin (measured: 100-120 s CPU per seed with 2 threads on a loaded
-    # 2-core machine, 13 s with 1 thread on an idle one; same numbers either way)
-    threads: 1
+    # one thread (no `threads:`), not config `threads`: a 2-32-16-1 net on batches of 100 gains nothing
+    # from more, and on a busy machine extra threads only spin (measured: 100-120 s CPU per seed with
+    # 2 threads on a loaded 2-core machine, 13 s with 1 thread on an idle one; same numbers either way)
     resources:
         mem_mb=1000,  # peak resident memory about 770 MB (torch itself), +30 %
         # batch size 10 makes 10x the steps: measured 22 s CPU (4 min wall, loaded) vs 6 s for batch 100 at 200 epochs
@@ -56,16 +51,8 @@ rule summarize_task25:
         history=T25_RUNS["history"],
     output:
         table=in_report("results/task25/table.csv", "task25_table", figure="grid errors and convergence per seed"),
-    log:
-        log_path("summarize_task25"),
-    benchmark:
-        bench_path("summarize_task25")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     params:
         convergence=T25["convergence"],
     message:
@@ -86,16 +73,8 @@ rule plot_task25:
             "results/task25/figures/surface.pdf", "task25_surface", figure="learned surface vs true function"
         ),
         loss=in_report("results/task25/figures/loss.pdf", "task25_loss", figure="loss per epoch"),
-    log:
-        log_path("plot_task25"),
-    benchmark:
-        bench_path("plot_task25")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         seeds=T25["seeds"],
         claim_epoch=T25["convergence"]["claim_epoch"],
@@ -111,7 +90,3 @@ REPORT_INPUTS.update(
     task25_surface=rules.plot_task25.output.surface,
     task25_loss=rules.plot_task25.output.loss,
 )
-
-register_benchmarks(rules.train_task25, batch=T25_BATCHES, seed=T25["seeds"])
-register_benchmarks(rules.summarize_task25)
-register_benchmarks(rules.plot_task25)

@@ -8,10 +8,6 @@ use rule train_task24 as train_task27 with:
         **dataset_files(T27["dataset"]),
     output:
         **run_files(T27_RUN, ("history", "final", "timing", "predictions")),
-    log:
-        log_path("train_task27", "w{width}_seed{seed}"),
-    benchmark:
-        bench_path("train_task27", "w{width}_seed{seed}")
     wildcard_constraints:
         width=r"[1-9]\d*",
     resources:
@@ -46,10 +42,6 @@ use rule summarize_task24 as summarize_task27 with:
         history=T27_RUNS["history"],
     output:
         table=in_report("results/task27/table.csv", "task27", file="table"),
-    log:
-        log_path("summarize_task27"),
-    benchmark:
-        bench_path("summarize_task27")
     params:
         by=["width"],
     message:
@@ -64,16 +56,8 @@ rule plot_task27:
         original="report/original.yaml",
     output:
         figure=in_report("results/task27/figures/accuracy_vs_width.pdf", "task27", file="figure"),
-    log:
-        log_path("plot_task27"),
-    benchmark:
-        bench_path("plot_task27")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         x="width",
         xlabel="hidden_units",
@@ -96,7 +80,3 @@ REPORT_INPUTS.update(task27_data=dataset_files(T27["dataset"])["meta"])
 REPORT_INPUTS.update(
     run_predictions("task27_run_predictions_", rules.train_task27, width=T27["widths"], seed=T27["seeds"])
 )
-register_benchmarks(rules.prepare_dataset, dataset=T27["dataset"])
-register_benchmarks(rules.train_task27, width=T27["widths"], seed=T27["seeds"])
-register_benchmarks(rules.summarize_task27)
-register_benchmarks(rules.plot_task27)

@@ -8,10 +8,6 @@ use rule train_task24 as train_task28 with:
         **dataset_files(T28["dataset"]),
     output:
         **run_files(T28_RUN),
-    log:
-        log_path("train_task28", "seed{seed}"),
-    benchmark:
-        bench_path("train_task28", "seed{seed}")
     resources:
         # Measured on real MNIST (2 cores, 2 threads): peak resident memory 0.85 GB (+30 %); 25 s per epoch.
         mem_mb=1100,
@@ -35,16 +31,8 @@ rule summarize_task28:
     output:
         table=in_report("results/task28/table.csv", "task28", file="table"),
         curve="results/task28/curve.csv",
-    log:
-        log_path("summarize_task28"),
-    benchmark:
-        bench_path("summarize_task28")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     params:
         by=["task"],
     message:
@@ -61,10 +49,6 @@ use rule plot_task24 as plot_task28 with:
     output:
         accuracy=in_report("results/task28/figures/accuracy.pdf", "task28", file="accuracy"),
         loss=in_report("results/task28/figures/loss.pdf", "task28", file="loss"),
-    log:
-        log_path("plot_task28"),
-    benchmark:
-        bench_path("plot_task28")
     message:
         "Plotting task 28 learning curves"
 
@@ -75,8 +59,3 @@ REPORT_INPUTS.update(
     task28_accuracy=rules.plot_task28.output.accuracy,
     task28_loss=rules.plot_task28.output.loss,
 )
-
-register_benchmarks(rules.prepare_dataset, dataset=T28["dataset"])
-register_benchmarks(rules.train_task28, seed=T28["seeds"])
-register_benchmarks(rules.summarize_task28)
-register_benchmarks(rules.plot_task28)

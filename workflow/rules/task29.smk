@@ -16,10 +16,6 @@ use rule train_task24 as train_task29 with:
         **dataset_files(T29["dataset"]),
     output:
         **run_files(T29_RUN, RUN_CSVS),
-    log:
-        log_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}"),
-    benchmark:
-        bench_path("train_task29", "{split}_{optimizer}_lr{lr}_seed{seed}")
     wildcard_constraints:
         split="test|sweep",
         optimizer=T29_OPTIMIZERS,
@@ -57,10 +53,6 @@ rule train_task29_sequential:
         **dataset_files(T29["dataset"]),
     output:
         **{name: [f"{T29_SEQ}/{opt}/{name}.csv" for opt in T29["optimizers"]] for name in RUN_CSVS},
-    log:
-        log_path("train_task29_sequential", "seed{seed}"),
-    benchmark:
-        bench_path("train_task29_sequential", "seed{seed}")
     conda:
         ENV_TORCH
     threads: config["threads"]
@@ -104,16 +96,8 @@ rule summarize_task29:
         table=in_report("results/task29/table.csv", "task29", file="table"),
         sweep="results/task29/sweep.csv",
         predictions="results/task29/predictions.csv",
-    log:
-        log_path("summarize_task29"),
-    benchmark:
-        bench_path("summarize_task29")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         optimizers=T29["optimizers"],
         n_classes=10,
@@ -139,16 +123,8 @@ rule plot_task29:
         predictions=in_report("results/task29/figures/predictions.pdf", "task29", file="predictions"),
         curves=in_report("results/task29/figures/curves.pdf", "task29", file="curves"),
         sweep=in_report("results/task29/figures/sweep.pdf", "task29", file="sweep"),
-    log:
-        log_path("plot_task29"),
-    benchmark:
-        bench_path("plot_task29")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     message:
         "Plotting task 29: predicted classes, test curves and the learning-rate sweep"
     script:
@@ -168,10 +144,3 @@ T29_TEST_RUNS = tasks.t29_runs(config, "test")
 REPORT_INPUTS.update(
     run_predictions("task29_run_predictions_", rules.train_task29, zip, by=["optimizer"], **T29_TEST_RUNS)
 )
-
-register_benchmarks(rules.prepare_dataset, dataset=T29["dataset"])
-register_benchmarks(rules.train_task29, zip, **tasks.t29_runs(config, "test"))
-register_benchmarks(rules.train_task29, zip, **tasks.t29_runs(config, "sweep"))
-register_benchmarks(rules.train_task29_sequential, seed=tasks.t29_sequential_seeds(config))
-register_benchmarks(rules.summarize_task29)
-register_benchmarks(rules.plot_task29)

@@ -13,10 +13,6 @@ use rule train_task24 as train_task30 with:
         # needs it (an MLP's at once), so finished builds and the results archive do not keep 80 MB of
         # weights; Snakemake retrains it only if a judge is needed again (`--notemp` keeps them).
         model=temp(f"{T30_RUN}/model.pt"),
-    log:
-        log_path("train_task30", "{dataset}_{model}_seed{seed}"),
-    benchmark:
-        bench_path("train_task30", "{dataset}_{model}_seed{seed}")
     wildcard_constraints:
         model="cnn|mlp",
     resources:
@@ -47,10 +43,6 @@ use rule summarize_task24 as summarize_task30 with:
         history=T30_RUNS["history"],
     output:
         table=in_report("results/task30/table.csv", "task30", file="table"),
-    log:
-        log_path("summarize_task30"),
-    benchmark:
-        bench_path("summarize_task30")
     params:
         by=["dataset", "model"],
     message:
@@ -68,16 +60,10 @@ rule plot_task30_misclassified:
         meta=[dataset_files(d)["meta"] for d in T30["datasets"]],
     output:
         figure=in_report("results/task30/figures/misclassified.pdf", "task30", file="figure"),
-    log:
-        log_path("plot_task30_misclassified"),
-    benchmark:
-        bench_path("plot_task30_misclassified")
     conda:
         ENV_REPORT
-    threads: 1
     resources:
         mem_mb=1500,
-        runtime=5,
     params:
         runs=[{"dataset": d, "model": m} for d in T30["datasets"] for m in T30["models"]],
         datasets=T30["datasets"],
@@ -100,8 +86,3 @@ REPORT_INPUTS.update(
         "task30_run_predictions_", rules.train_task30, dataset=T30["datasets"], model=T30["models"], seed=T30["seeds"]
     )
 )
-
-register_benchmarks(rules.prepare_dataset, dataset=T30["datasets"])
-register_benchmarks(rules.train_task30, dataset=T30["datasets"], model=T30["models"], seed=T30["seeds"])
-register_benchmarks(rules.summarize_task30)
-register_benchmarks(rules.plot_task30_misclassified)

@@ -8,10 +8,6 @@ rule train_task31:
         **dataset_files(T31["dataset"]),
     output:
         **run_files(T31_RUN, ("history", "final", "timing", "latent")),
-    log:
-        log_path("train_task31", "seed{seed}"),
-    benchmark:
-        bench_path("train_task31", "seed{seed}")
     conda:
         ENV_TORCH
     threads: config["threads"]
@@ -45,13 +41,8 @@ rule embed_pca_task31:
     output:
         latent="results/task31/pca/latent.csv",
         variance="results/task31/pca/variance.csv",
-    log:
-        log_path("embed_pca_task31"),
-    benchmark:
-        bench_path("embed_pca_task31")
     conda:
         ENV_TORCH
-    threads: 1
     resources:
         mem_mb=3000,
         runtime=10,
@@ -72,16 +63,8 @@ rule summarize_task31:
         pca=rules.embed_pca_task31.output.latent,
     output:
         table=in_report("results/task31/table.csv", "task31_table", figure="k-NN separation, autoencoder vs PCA"),
-    log:
-        log_path("summarize_task31"),
-    benchmark:
-        bench_path("summarize_task31")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         seeds=T31["seeds"],
         separation={"classes": T31["digits"], "per_class": T31["per_class"], "k": T31["knn"]},
@@ -105,16 +88,8 @@ rule plot_task31:
             figure="digits in the autoencoder's and the PCA's plane",
         ),
         loss=in_report("results/task31/figures/loss.pdf", "task31_loss", figure="autoencoder loss per epoch"),
-    log:
-        log_path("plot_task31"),
-    benchmark:
-        bench_path("plot_task31")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         seeds=T31["seeds"],
         classes=T31["digits"],
@@ -134,9 +109,3 @@ REPORT_INPUTS.update(
     task31_scatter=rules.plot_task31.output.scatter,
     task31_loss=rules.plot_task31.output.loss,
 )
-
-register_benchmarks(rules.prepare_dataset, dataset=T31["dataset"])
-register_benchmarks(rules.train_task31, seed=T31["seeds"])
-register_benchmarks(rules.embed_pca_task31)
-register_benchmarks(rules.summarize_task31)
-register_benchmarks(rules.plot_task31)

@@ -6,16 +6,8 @@ rule linear_gaussian_task32:
     """Task 32: ELBO <= log p(x) with gap KL(q || p(z|x)), exactly, on a linear-Gaussian latent model."""
     output:
         table=in_report("results/task32/linear_gaussian.csv", "task32", file="table"),
-    log:
-        log_path("linear_gaussian_task32"),
-    benchmark:
-        bench_path("linear_gaussian_task32")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     params:
         model=T32["linear_gaussian"],
     message:
@@ -31,10 +23,6 @@ rule iwae_task32:
         model=rules.train_task33.output.model,
     output:
         table=in_report("results/task32/iwae_{dataset}.csv", "task32", file="{dataset} table"),
-    log:
-        log_path("iwae_task32", "{dataset}"),
-    benchmark:
-        bench_path("iwae_task32", "{dataset}")
     conda:
         ENV_TORCH
     threads: config["threads"]
@@ -54,6 +42,3 @@ REPORT_INPUTS.update(task32_linear_gaussian=rules.linear_gaussian_task32.output.
 for _ds in T32_DATASETS:
     TARGETS.append(rules.iwae_task32.output.table.format(dataset=_ds))
     REPORT_INPUTS[f"task32_iwae_{_ds}"] = rules.iwae_task32.output.table.format(dataset=_ds)
-
-register_benchmarks(rules.linear_gaussian_task32)
-register_benchmarks(rules.iwae_task32, dataset=T32_DATASETS)

@@ -13,10 +13,6 @@ rule train_task33:
     output:
         **run_files(T33_RUN),
         model=f"{T33_RUN}/model.pt",
-    log:
-        log_path("train_task33", "{dataset}"),
-    benchmark:
-        bench_path("train_task33", "{dataset}")
     conda:
         ENV_TORCH
     threads: config["threads"]
@@ -54,16 +50,10 @@ rule figures_task33:
     output:
         samples=in_report(f"{T33_RUN}/figures/samples.png", "task33", file="{dataset} samples"),
         reconstructions=in_report(f"{T33_RUN}/figures/reconstructions.png", "task33", file="{dataset} reconstructions"),
-    log:
-        log_path("figures_task33", "{dataset}"),
-    benchmark:
-        bench_path("figures_task33", "{dataset}")
     conda:
         ENV_TORCH
-    threads: 1
     resources:
         mem_mb=2000,
-        runtime=5,
     params:
         figures=T33["figures"],
     message:
@@ -79,16 +69,8 @@ rule plot_task33:
         history=rules.train_task33.output.history,
     output:
         elbo=in_report(f"{T33_RUN}/figures/elbo.pdf", "task33", file="{dataset} elbo"),
-    log:
-        log_path("plot_task33", "{dataset}"),
-    benchmark:
-        bench_path("plot_task33", "{dataset}")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         title=lambda wc: {"dataset": wc.dataset, "likelihood": T33["datasets"][wc.dataset]["likelihood"]},
     message:
@@ -112,10 +94,6 @@ rule quality_task33:
         ),
     output:
         table=f"{T33_RUN}/quality.csv",
-    log:
-        log_path("quality_task33", "{dataset}"),
-    benchmark:
-        bench_path("quality_task33", "{dataset}")
     conda:
         ENV_TORCH
     threads: config["threads"]
@@ -139,16 +117,8 @@ rule plot_task33_quality:
         tables=expand(rules.quality_task33.output.table, dataset=T33_QUALITY),
     output:
         figure=in_report("results/task33/figures/quality.pdf", "task33_quality", file="quality"),
-    log:
-        log_path("plot_task33_quality"),
-    benchmark:
-        bench_path("plot_task33_quality")
     conda:
         ENV_REPORT
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     message:
         "Plotting task 33's image-quality scores"
     script:
@@ -171,10 +141,3 @@ if T33_QUALITY:
         {f"task33_{d}_quality": rules.quality_task33.output.table.format(dataset=d) for d in T33_QUALITY},
         task33_quality=rules.plot_task33_quality.output.figure,
     )
-    register_benchmarks(rules.quality_task33, dataset=T33_QUALITY)
-    register_benchmarks(rules.plot_task33_quality)
-
-register_benchmarks(rules.prepare_dataset, dataset=T33_DATASETS)
-register_benchmarks(rules.train_task33, dataset=T33_DATASETS)
-register_benchmarks(rules.figures_task33, dataset=T33_DATASETS)
-register_benchmarks(rules.plot_task33, dataset=T33_DATASETS)
