@@ -41,7 +41,7 @@ def run_on_slurm(workdir: Path, *extra, timeout=1800):
     exe = Path(sys.executable).with_name("snakemake")
     cmd = [
         str(exe), "--profile", "profiles/slurm", "--configfile", "scales/smoke.yaml",
-        "--default-resources", "slurm_partition=nnlabtest", "mem_mb=2000", "runtime=30",
+        "--default-resources", "slurm_partition=nnlabtest",  # mem_mb and runtime: the rules' or SMALL_JOB's
         "--slurm-no-account", "--slurm-init-seconds-before-status-checks", "1",
         "--slurm-keep-successful-logs", "--jobs", "8", *extra,
     ]  # fmt: skip
@@ -72,6 +72,8 @@ def test_one_task_and_its_report_run_as_slurm_jobs(cluster, tmp_path):
     names = [j.get("Name", "") for j in jobs]
     # the plugin names each Slurm job after the run's id; the comment/log carry the rule
     assert len(jobs) >= 5 and all(j["JobState"] == "COMPLETED" for j in jobs), jobs
+    # each asked for a time limit (the partition has none): its rule's runtime, or a small job's (SMALL_JOB)
+    assert all(j.get("TimeLimit") not in (None, "UNLIMITED") for j in jobs), jobs
     slurm_logs = list((wd / ".snakemake/slurm_logs").rglob("*.log"))
     rules = {p.parts[p.parts.index("slurm_logs") + 1] for p in slurm_logs}
     expected = {"rule_prepare_dataset", "rule_train_task24", "rule_summarize_task24", "rule_plot_task24"}
