@@ -15,6 +15,8 @@ results/benchmarks.json as [{name, value, unit, target, ok}].
    against its bound (the products' FLOPs at that peak plus the step's memory traffic at the
    measured bandwidth: fused Adam's 28 bytes per weight and autocast's ~14 for the bf16 weight
    copy and gradient cast), the bf16 over fp32 step speed-up, and FTRL's epoch over Adam's.
+   Channels-last: task 30's CNN training step (MNIST and CIFAR-10 networks, fp32 and bf16) in the
+   default NCHW layout over the step in channels-last (NHWC), which the engine uses for CNNs on the CPU.
 4. how jobs share the 2 cores: two 1-thread jobs side by side over one 2-thread job (the
    `threads` setting), and the step with freed memory reused over glibc's default allocation.
 5. workflow overhead: a dry run and a no-op run of Snakemake on the full config, and per-job
@@ -224,6 +226,51 @@ def bf16_bound(ds, hidden, steps, rounds, bandwidth):
     return statistics.median(ratios), statistics.median(peaks), statistics.median(speedups)
 
 
+def channels_last_speedup(dataset: str, precision: str, steps: int, rounds: int) -> float:
+    """Task 30's CNN for `dataset` (config.yaml's network, built and initialised as a run builds it, at
+    config.yaml's `threads` as a job runs it) training on random uint8 images of the dataset's shape
+    with Adam, through the engine's own step: NCHW step time over channels-last step time (> 1:
+    channels-last is faster; each a median step), median of `rounds` with the two layouts measured
+    back to back on the same batches."""
+    from nnlab.engine import train_step
+    from nnlab.losses import LOSSES
+    from nnlab.models import initialise
+    from nnlab.optim import build_optimizer
+
+    torch.use_deterministic_algorithms(True)  # as a run on the CPU (nnlab.engine)
+    cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
+    spec = cfg["task30"]["architectures"]["cnn"][dataset]
+    shape = {"mnist": (28, 28, 1), "cifar10": (32, 32, 3)}[dataset]
+    x = torch.randint(0, 256, (8 * BATCH, shape[2], shape[0], shape[1]), dtype=torch.uint8)
+    y = torch.randint(0, 10, (8 * BATCH,))
+    loss_fn = LOSSES[cfg["task30"]["loss"]]
+
+    def seconds(channels_last: bool) -> float:
+        torch.manual_seed(0)
+        model = build_model(spec, shape, 10)
+        initialise(model, cfg["init"])
+        if channels_last:
+            model = model.to(memory_format=torch.channels_last)
+        opt = build_optimizer(cfg["task30"]["optimizer"], model.parameters(), cfg["task30"]["lr"])
+        batches = [torch.arange(BATCH) + BATCH * (i % 8) for i in range(steps + 1)]
+        train_step(model, opt, loss_fn, x, y, batches[0], channels_last, precision)  # warm-up
+        times = []
+        for idx in batches[1:]:
+            start = time.perf_counter()
+            train_step(model, opt, loss_fn, x, y, idx, channels_last, precision)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)  # a step slowed by another process's burst does not count
+
+    ratios, threads = [], torch.get_num_threads()
+    torch.set_num_threads(cfg["threads"])
+    for _ in range(rounds):
+        nchw, nhwc = seconds(False), seconds(True)
+        print(f"task30 {dataset} CNN {precision}: NCHW {1e3 * nchw:.0f} ms, channels-last {1e3 * nhwc:.0f} ms a step")
+        ratios.append(nchw / nhwc)
+    torch.set_num_threads(threads)
+    return statistics.median(ratios)
+
+
 def timed(cmd, cwd):
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
@@ -418,6 +465,11 @@ def main(argv=None):
         for _ in range(rounds)
     )
     results.append(entry("bf16_speedup_task30_mnist_cnn", speedup, "x fp32 step time over bf16", "info", True))
+    for dataset in ("mnist", "cifar10"):
+        for precision in ("fp32", "bf16"):
+            ratio = channels_last_speedup(dataset, precision, max(at_least(3), n // 10), rounds)
+            unit = "x NCHW step time over channels-last (task 30's CNN, batch 128, Adam, a job's threads)"
+            results.append(entry(f"channels_last_speedup_task30_{dataset}_cnn_{precision}", ratio, unit, "info", True))
     ratio = ftrl_over_adam(ds, n // 2, rounds)
     results.append(
         entry("ftrl_epoch_over_adam_task28", ratio, "x Adam's epoch time (task 28's MLP)", "<= 1.5", ratio <= 1.5)

@@ -23,7 +23,8 @@ def test_benchmark_writes_every_entry(tmp_path):
                  "roofline_task28_mlp", "roofline_width_10000", "dry_run_full_config", "noop_run_full_config",
                  "job_startup_imports", "memory_bandwidth", "bf16_step_vs_bound_task28_mlp",
                  "bf16_step_vs_bound_width_10000", "bf16_step_vs_bound_width_100000", "bf16_speedup_width_100000",
-                 "mm_gflops_bf16_width_10000", "bf16_speedup_task30_mnist_cnn", "ftrl_epoch_over_adam_task28"):  # fmt: skip
+                 "mm_gflops_bf16_width_10000", "bf16_speedup_task30_mnist_cnn", "ftrl_epoch_over_adam_task28",
+                 "channels_last_speedup_task30_mnist_cnn_fp32", "channels_last_speedup_task30_cifar10_cnn_bf16"):  # fmt: skip
         assert name in names, name
     for r in rows:
         assert set(r) == {"name", "value", "unit", "target", "ok"} and r["value"] > 0, r

@@ -64,8 +64,8 @@ def to_tensors(x: np.ndarray, y: np.ndarray, device: torch.device) -> tuple[torc
 
 
 def uses_channels_last(model: nn.Module, device: torch.device) -> bool:
-    """Convolutions on the CPU run faster on channels-last (NHWC) tensors: on 2 cores the MNIST CNN
-    trains ~15% faster and evaluates ~2x faster (benchmarks/run.py). Dense nets do not care."""
+    """Convolutions on the CPU train faster on channels-last (NHWC) tensors (measured by benchmarks/run.py's
+    channels_last_speedup rows; README, Performance). Dense nets do not care."""
     return device.type == "cpu" and any(isinstance(m, nn.Conv2d) for m in model.modules())
 
 

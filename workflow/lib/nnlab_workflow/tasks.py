@@ -145,8 +145,6 @@ def t29_problems(config: dict) -> list[str]:
 # MNIST CNN 115 ms, CIFAR-10 CNN 523 ms, MLPs 10 and 24 ms per batch). Memory: peak resident memory
 # (real data, evaluation in batches of 128) MNIST CNN 0.92 GB, CIFAR-10 CNN 1.25 GB, MLPs 0.85 and
 # 1.2 GB (the CIFAR-10 arrays, uint8 and float32 views of batches, are most of the difference); +30 %.
-# Channels-last memory format was measured too and does not pay on this CPU (MNIST CNN 122 ms,
-# CIFAR-10 CNN 1320 ms per batch), so the networks keep the default layout.
 T30_SECONDS_PER_EPOCH = {("mnist", "cnn"): 60, ("cifar10", "cnn"): 210, ("mnist", "mlp"): 7, ("cifar10", "mlp"): 12}
 # Without native bf16 (AMD EPYC Zen 3, float32, 2026-12-05) the CNNs peaked higher and less evenly: MNIST
 # 990 MB in one quick build and past its 1200 MB in the next, CIFAR-10 1557 MB of 1650; their requests
