@@ -17,6 +17,7 @@ from nnlab.config import ConfigError, read_yaml, validate_config  # noqa: E402
 from nnlab.data.sources import expected_layouts, find_source  # noqa: E402
 from nnlab.report.languages import language_dir  # noqa: E402
 from nnlab_workflow import tasks  # noqa: E402
+from nnlab_workflow.archive import RESTORED  # noqa: E402
 from nnlab_workflow.datadeps import content_fingerprint  # noqa: E402
 from nnlab_workflow.codedeps import CodeError, CodeIndex  # noqa: E402
 
@@ -196,6 +197,12 @@ def longest_first(workflow_rules):
             return minutes if isinstance(minutes, int) else 0  # none declared (e.g. `all`)
 
         r.priority = priority
+
+
+def archive_record(wildcards=None):
+    """The results archive's record of the jobs `make report` restored from it, where there is one: the
+    job table marks them and the title page names the archive's build (nnlab.report.benchmarks)."""
+    return [RESTORED] if Path(RESTORED).exists() else []
 
 
 def report_benchmarks(wildcards=None):

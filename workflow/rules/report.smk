@@ -1,13 +1,5 @@
-from nnlab_workflow.archive import RESTORED
-
 # The language's templates and the shared preamble.
 REPORT_TEMPLATES = sorted(str(p) for p in [*REPORT_DIR.rglob("*.tex.j2"), Path("report/preamble.tex.j2")])
-
-
-def archive_record(wildcards=None):
-    """The results archive's record of the jobs `make report` restored from it, where there is one: the
-    job table marks them and the title page names the archive's build (nnlab.report.benchmarks)."""
-    return [RESTORED] if Path(RESTORED).exists() else []
 
 
 rule collect_benchmarks:
