@@ -92,8 +92,12 @@ def test_vae_body_edit_reruns_the_vae_jobs_and_their_downstream_only(built):
     n = 2  # datasets of task 33 at the smoke scale
     vae = {"train_task33": n, "figures_task33": n, "iwae_task32": n, "plot_task33": n,  # plot: new history
            "quality_task33": n, "plot_task33_quality": 1}  # fmt: skip
-    assert {rule: jobs[rule] for rule in vae} == vae
-    assert rules(jobs) == set(vae) | REPORT  # no task 24 (or any other training) job
+    # The judges (task 30's first CNN per dataset) are temporary outputs, deleted once measured: the
+    # image-quality jobs retrain them (same seed, same weights), and task 30's summary follows.
+    judges = {"train_task30": n}
+    assert {rule: jobs[rule] for rule in vae | judges} == vae | judges
+    assert rules(jobs) - REPORT - set(vae) - set(judges) <= {"summarize_task30", "plot_task30_misclassified"}
+    assert not {r for r in rules(jobs) if r.startswith("train_")} - {"train_task33", "train_task30"}
 
 
 def test_deleted_csv_regenerates_only_it_and_downstream(built):
