@@ -9,7 +9,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # Real data: NNLAB_DATA, else the shared folder beside the checkout (CI and dev machines here).
-REAL_DATA = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data")
+REAL_DATA = Path(os.environ.get("NNLAB_DATA") or ROOT.parent / "shared" / "data").resolve()
+# Tests run the workflow in copies elsewhere: a relative NNLAB_DATA (`NNLAB_DATA=../shared/data make
+# test`) would point nowhere there.
+if os.environ.get("NNLAB_DATA"):
+    os.environ["NNLAB_DATA"] = str(REAL_DATA)
 # The smoke build's title: LaTeX specials and Unicode (Latin, Greek, Japanese) print literally, reading no file.
 SMOKE_TITLE = r"\input{/etc/passwd} 100% $x$ & #1 a_b ^c ~d {e} é naïve café Ωμέγα 日本語"
 # The rules that draw a figure (they take the language's figure words): a language switch or an edit of
