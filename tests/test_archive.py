@@ -105,3 +105,17 @@ def test_pack_refuses_an_unfinished_build(packed, tmp_path):
     proc = archive(fresh, "pack", str(tmp_path / "x.tar.xz"), check=False)
     assert proc.returncode == 1 and "not finished" in proc.stderr
     assert not (tmp_path / "x.tar.xz").exists()
+
+
+def test_a_setting_changed_after_a_restore_retrains_the_restored_job(packed, tmp_path):
+    # restored files carry no Snakemake metadata: the next restore withdraws what went stale
+    path, fresh = packed
+    wd = tmp_path / "wd"
+    shutil.copytree(fresh, wd, symlinks=True)
+    archive(wd, "restore", str(path))
+    assert not planned(wd).get("train_task24")
+    smoke = wd / "scales/smoke.yaml"
+    smoke.write_text(smoke.read_text() + "\ntask24: {lr: 0.02}\n")
+    archive(wd, "restore", str(path))
+    after = planned(wd)
+    assert after.get("train_task24") and not after.get("train_task33")

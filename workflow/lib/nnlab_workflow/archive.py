@@ -197,6 +197,7 @@ def restore(archive: Path, workdir: Path, jobs: list[dict]) -> dict:
     is moved."""
     manifest = read_manifest(archive)
     fresh, stale = compare(manifest, jobs, workdir)
+    withdraw(stale, workdir)
     by_key = {job_key(j): j for j in jobs}
     wanted = [e for e in fresh if by_key[job_key(e)]["needrun"]]
     paths = {p for e in wanted for p in e["files"]}
@@ -244,6 +245,23 @@ def restore(archive: Path, workdir: Path, jobs: list[dict]) -> dict:
     return {"build": manifest["build"], "new": len(wanted),
             "restored": [{"rule": e["rule"], "wildcards": e["wildcards"]} | b for e in fresh if in_place(b := benchmark(e))],
             "stale": [{"rule": e["rule"], "wildcards": e["wildcards"]} for e in stale]}  # fmt: skip
+
+
+def withdraw(stale: list[dict], workdir: Path) -> list[dict]:
+    """Remove the files of stale jobs that an earlier restore put in place (each file still the
+    archived bytes), so Snakemake trains those jobs again: restored files carry no Snakemake metadata,
+    so a later change of their settings or code would not rerun them by itself. Files a job of this
+    build wrote differ from the archive's (its benchmark at least) and are left alone."""
+    withdrawn = []
+    for entry in stale:
+        bench = next((p for p in entry["files"] if p.startswith("results/benchmarks/")), None)
+        if bench is None or not (workdir / bench).is_file() or sha256(workdir / bench) != entry["files"][bench]:
+            continue
+        for p, h in entry["files"].items():
+            if (workdir / p).is_file() and sha256(workdir / p) == h:
+                (workdir / p).unlink()
+        withdrawn.append(entry)
+    return withdrawn
 
 
 def topological(jobs: list[dict]) -> list[dict]:
