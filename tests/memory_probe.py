@@ -26,34 +26,20 @@ STEPS = 3
 
 
 def list_jobs(workdir: Path, configfiles: list[str]) -> list[dict]:
-    import contextlib
-    import io
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow/lib"))
+    from nnlab_workflow.dagjobs import dag_jobs
 
-    from snakemake.api import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings, SnakemakeApi
-    from snakemake.settings.types import StorageSettings
-
-    jobs = []
-    with SnakemakeApi(OutputSettings()) as api:
-        wf = api.workflow(
-            resource_settings=ResourceSettings(cores=2),
-            config_settings=ConfigSettings(configfiles=[workdir / f for f in configfiles]),
-            storage_settings=StorageSettings(),
-            snakefile=workdir / "Snakefile",
-            workdir=workdir,
-        )
-        dag_api = wf.dag(DAGSettings())
-        with contextlib.redirect_stdout(io.StringIO()):
-            dag_api.printrulegraph()  # builds the DAG
-        for job in dag_api.workflow_api._workflow.dag.jobs:
-            if job.rule.name in TRAINING_RULES:
-                jobs.append({
-                    "rule": job.rule.name,
-                    "wildcards": dict(job.wildcards),
-                    "mem_mb": job.resources["mem_mb"],
-                    "params": {k: v for k, v in job.params.items()},
-                    "dataset": Path(job.input["npz"]).stem if "npz" in job.input.keys() else None,
-                })  # fmt: skip
-    return jobs
+    return [
+        {
+            "rule": j["rule"],
+            "wildcards": j["wildcards"],
+            "mem_mb": j["resources"]["mem_mb"],
+            "params": j["params"],
+            "dataset": next((Path(f).stem for f in j["inputs"] if f.endswith(".npz")), None),
+        }  # fmt: skip
+        for j in dag_jobs(workdir, configfiles)
+        if j["rule"] in TRAINING_RULES
+    ]
 
 
 def probe(job: dict, data_dir: Path) -> None:

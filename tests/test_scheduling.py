@@ -2,6 +2,7 @@
 everything, and the memory-streaming jobs one at a time (the `membw` resource of profiles/default)."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -9,33 +10,15 @@ import yaml
 from conftest import ROOT
 from nnlab_workflow import tasks
 
-# Run in a fresh process: Snakemake's API keeps global state. Prints every job of the full config's
-# DAG with its priority and resources, as the scheduler sees them.
-LIST_JOBS = """
-import contextlib, io, json, sys
-from pathlib import Path
-from snakemake.api import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings, SnakemakeApi
-from snakemake.settings.types import StorageSettings
-wd = Path(sys.argv[1])
-with SnakemakeApi(OutputSettings()) as api:
-    wf = api.workflow(resource_settings=ResourceSettings(cores=2), config_settings=ConfigSettings(),
-                      storage_settings=StorageSettings(), snakefile=wd / "Snakefile", workdir=wd)
-    dag_api = wf.dag(DAGSettings())
-    with contextlib.redirect_stdout(io.StringIO()):
-        dag_api.printrulegraph()  # builds the DAG
-    dag = dag_api.workflow_api._workflow.dag
-    dag.update_priority()
-    print(json.dumps([{"rule": j.rule.name, "wildcards": dict(j.wildcards), "priority": dag.priority(j),
-                       "runtime": j.resources.get("runtime"), "membw": j.resources.get("membw", 0)}
-                      for j in dag.jobs]))
-"""
-
 
 def full_dag_jobs():
-    proc = subprocess.run([sys.executable, "-c", LIST_JOBS, str(ROOT)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)  # fmt: skip
+    """The full config's jobs as the scheduler sees them (nnlab_workflow.dagjobs, in a fresh process:
+    Snakemake's API keeps global state)."""
+    proc = subprocess.run([sys.executable, "-m", "nnlab_workflow.dagjobs", str(ROOT)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT / "workflow/lib")})  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return [j | {"runtime": j["resources"].get("runtime"), "membw": j["resources"].get("membw", 0)}
+            for j in json.loads(proc.stdout.strip().splitlines()[-1])]  # fmt: skip
 
 
 def test_longest_jobs_first_after_the_datasets():
